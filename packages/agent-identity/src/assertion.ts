@@ -1,0 +1,256 @@
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { decodeBase64Strict, decodeBase64UrlNoPadStrict } from './base64.js';
+import { AgentAssertionError, type AgentAssertionFailureReason } from './errors.js';
+import { ed25519PublicKeyObject } from './keys.js';
+import { parseAgentTimestamp } from './timestamp.js';
+
+export type { AgentAssertionFailureReason } from './errors.js';
+
+/**
+ * `Authorization: AgentAssertion <token>`: token = base64url (no padding) of the compact JSON object with exactly
+ * the sorted keys agent_runtime_id, signature, task_id, timestamp; signature = standard base64 of the Ed25519
+ * signature over `{agent_runtime_id}:{task_id}:{timestamp}`.
+ */
+export const AGENT_ASSERTION_SCHEME = 'AgentAssertion';
+const PREFIX = `${AGENT_ASSERTION_SCHEME} `;
+const KEYS = ['agent_runtime_id', 'signature', 'task_id', 'timestamp'] as const;
+export const DEFAULT_ASSERTION_WINDOW_SECONDS = 300;
+
+export interface AgentAssertionClaims {
+  agentRuntimeId: string;
+  taskId: string;
+  timestamp: string;
+  signature: string;
+}
+
+export type AgentAssertionVerification =
+  | { ok: true; claims: AgentAssertionClaims; ageSeconds: number }
+  | { ok: false; reason: AgentAssertionFailureReason; message: string; claims?: AgentAssertionClaims };
+
+export interface VerifyAgentAssertionOptions {
+  /** The registered public key of a runtime, or undefined when the runtime is unknown. Keep KeyObjects cached. */
+  publicKeyFor(agentRuntimeId: string): Uint8Array | KeyObject | undefined;
+  /** Whether the task is registered for the runtime; omitted means every task is accepted. */
+  isKnownTask?(agentRuntimeId: string, taskId: string): boolean;
+  now?: Date;
+  /** Accepted clock difference either way, in seconds (default 300). */
+  windowSeconds?: number;
+}
+
+/** The signed message of an assertion. */
+export function agentAssertionMessage(agentRuntimeId: string, taskId: string, timestamp: string): string {
+  return `${agentRuntimeId}:${taskId}:${timestamp}`;
+}
+
+/** The signed message of a task registration. */
+export function taskRegistrationMessage(agentRuntimeId: string, timestamp: string): string {
+  return `${agentRuntimeId}:${timestamp}`;
+}
+
+/**
+ * Builds the header value from already computed claims (the signer is the usual way). The JSON is written in key
+ * order by hand; JSON.stringify escapes these strings exactly like serde_json (non-ASCII kept raw).
+ */
+export function encodeAgentAssertion(claims: AgentAssertionClaims): string {
+  const json =
+    `{"agent_runtime_id":${JSON.stringify(claims.agentRuntimeId)},"signature":${JSON.stringify(claims.signature)},` +
+    `"task_id":${JSON.stringify(claims.taskId)},"timestamp":${JSON.stringify(claims.timestamp)}}`;
+  return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
+}
+
+function malformed(message: string): AgentAssertionError {
+  return new AgentAssertionError('malformed', `malformed AgentAssertion: ${message}`);
+}
+
+/** Decodes the header value without checking the signature. Throws AgentAssertionError('malformed'). */
+export function decodeAgentAssertion(headerValue: string): AgentAssertionClaims {
+  if (typeof headerValue !== 'string') throw malformed('header value is not a string');
+  if (!headerValue.startsWith(PREFIX)) {
+    throw malformed(`scheme must be exactly "${AGENT_ASSERTION_SCHEME}" followed by one space`);
+  }
+  const token = headerValue.slice(PREFIX.length);
+  if (token.length === 0) throw malformed('token is empty');
+  const bytes = decodeBase64UrlNoPadStrict(token);
+  if (bytes === undefined) throw malformed('token is not base64url without padding');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw malformed('token is not UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw malformed('token is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed('token JSON is not an object');
+  }
+  const record = value as Record<string, unknown>;
+  const present = Object.keys(record);
+  const extra = present.filter((key) => !(KEYS as readonly string[]).includes(key));
+  if (extra.length > 0)
+    throw malformed(`unexpected key(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
+  for (const key of KEYS) {
+    if (!(key in record)) throw malformed(`missing key "${key}"`);
+    if (typeof record[key] !== 'string') throw malformed(`key "${key}" is not a string`);
+  }
+  return {
+    agentRuntimeId: record.agent_runtime_id as string,
+    taskId: record.task_id as string,
+    timestamp: record.timestamp as string,
+    signature: record.signature as string,
+  };
+}
+
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+function toKeyObject(publicKey: Uint8Array | KeyObject): KeyObject {
+  if (!(publicKey instanceof Uint8Array)) return publicKey;
+  let keyObject = keyObjects.get(publicKey);
+  if (keyObject === undefined) {
+    keyObject = ed25519PublicKeyObject(publicKey);
+    keyObjects.set(publicKey, keyObject);
+  }
+  return keyObject;
+}
+
+type SignatureCheck =
+  | { ok: true; ageSeconds: number }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'stale' | 'future'; message: string };
+
+/** Signature, then the timestamp window: shared by assertions and task registrations. */
+function checkSignedAt(
+  message: string,
+  signature: string,
+  timestamp: string,
+  publicKey: Uint8Array | KeyObject,
+  now: Date | undefined,
+  windowSeconds: number | undefined,
+): SignatureCheck {
+  const signedAt = parseAgentTimestamp(timestamp);
+  if (signedAt === undefined) {
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `timestamp ${JSON.stringify(timestamp)} is not RFC 3339 seconds with Z`,
+    };
+  }
+  const signatureBytes = decodeBase64Strict(signature);
+  if (signatureBytes === undefined || signatureBytes.length !== 64) {
+    return { ok: false, reason: 'malformed', message: 'signature is not 64 bytes of standard base64' };
+  }
+  if (!cryptoVerify(null, Buffer.from(message, 'utf8'), toKeyObject(publicKey), signatureBytes)) {
+    return {
+      ok: false,
+      reason: 'bad_signature',
+      message: 'signature does not verify with the registered public key',
+    };
+  }
+  const window = windowSeconds ?? DEFAULT_ASSERTION_WINDOW_SECONDS;
+  const ageSeconds = Math.floor(((now ?? new Date()).getTime() - signedAt.getTime()) / 1000);
+  if (ageSeconds > window) {
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `timestamp ${timestamp} is ${ageSeconds}s old (window ${window}s)`,
+    };
+  }
+  if (ageSeconds < -window) {
+    return {
+      ok: false,
+      reason: 'future',
+      message: `timestamp ${timestamp} is ${-ageSeconds}s in the future (window ${window}s)`,
+    };
+  }
+  return { ok: true, ageSeconds };
+}
+
+/**
+ * Verifies an `Authorization` header value for a server. Order: decode, runtime lookup, signature, task lookup,
+ * timestamp window (a forged header never learns whether a task exists). Synchronous.
+ */
+export function verifyAgentAssertion(
+  headerValue: string,
+  options: VerifyAgentAssertionOptions,
+): AgentAssertionVerification {
+  let claims: AgentAssertionClaims;
+  try {
+    claims = decodeAgentAssertion(headerValue);
+  } catch (error) {
+    if (error instanceof AgentAssertionError)
+      return { ok: false, reason: 'malformed', message: error.message };
+    throw error;
+  }
+  const publicKey = options.publicKeyFor(claims.agentRuntimeId);
+  if (publicKey === undefined) {
+    return {
+      ok: false,
+      reason: 'unknown_runtime',
+      message: `agent runtime ${claims.agentRuntimeId} is not registered`,
+      claims,
+    };
+  }
+  const message = agentAssertionMessage(claims.agentRuntimeId, claims.taskId, claims.timestamp);
+  const result = checkSignedAt(
+    message,
+    claims.signature,
+    claims.timestamp,
+    publicKey,
+    options.now,
+    Number.POSITIVE_INFINITY,
+  );
+  if (!result.ok) return { ...result, claims };
+  if (options.isKnownTask !== undefined && !options.isKnownTask(claims.agentRuntimeId, claims.taskId)) {
+    return {
+      ok: false,
+      reason: 'unknown_task',
+      message: `agent task ${claims.taskId} is not registered for runtime ${claims.agentRuntimeId}`,
+      claims,
+    };
+  }
+  const window = options.windowSeconds ?? DEFAULT_ASSERTION_WINDOW_SECONDS;
+  if (result.ageSeconds > window) {
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `timestamp ${claims.timestamp} is ${result.ageSeconds}s old (window ${window}s)`,
+      claims,
+    };
+  }
+  if (result.ageSeconds < -window) {
+    return {
+      ok: false,
+      reason: 'future',
+      message: `timestamp ${claims.timestamp} is ${-result.ageSeconds}s in the future (window ${window}s)`,
+      claims,
+    };
+  }
+  return { ok: true, claims, ageSeconds: result.ageSeconds };
+}
+
+/** Verifies a task-registration body's signature over `{agent_runtime_id}:{timestamp}` and its window. */
+export function verifyTaskRegistrationSignature(o: {
+  agentRuntimeId: string;
+  timestamp: string;
+  signature: string;
+  publicKey: Uint8Array | KeyObject;
+  now?: Date;
+  windowSeconds?: number;
+}):
+  | { ok: true }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'stale' | 'future'; message: string } {
+  if (typeof o.timestamp !== 'string' || typeof o.signature !== 'string') {
+    return { ok: false, reason: 'malformed', message: 'timestamp and signature must be strings' };
+  }
+  const result = checkSignedAt(
+    taskRegistrationMessage(o.agentRuntimeId, o.timestamp),
+    o.signature,
+    o.timestamp,
+    o.publicKey,
+    o.now,
+    o.windowSeconds,
+  );
+  return result.ok ? { ok: true } : result;
+}

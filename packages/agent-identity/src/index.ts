@@ -1,0 +1,7 @@
+export * from './assertion.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './keys.js';
+export * from './sealed.js';
+export * from './signer.js';
+export * from './urls.js';
