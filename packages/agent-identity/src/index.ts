@@ -1,4 +1,5 @@
 export * from './assertion.js';
+export * from './client.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './keys.js';
