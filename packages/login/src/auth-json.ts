@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { AuthFileError } from './errors.js';
+
+/**
+ * `auth.json` in upstream Codex's format. Unknown fields (at the top level, in `tokens` and in
+ * `agent_identity`) are kept on rewrite so files round-trip with other versions.
+ */
+const tokensSchema = z.looseObject({
+  id_token: z.string(),
+  access_token: z.string(),
+  refresh_token: z.string(),
+  account_id: z.string().nullish(),
+});
+
+export const authDotJsonSchema = z.looseObject({
+  auth_mode: z.string().nullish(),
+  OPENAI_API_KEY: z.string().nullish(),
+  tokens: tokensSchema.nullish(),
+  last_refresh: z.string().nullish(),
+  // Validated separately (identity-record.ts): a bad record must not make the whole file unreadable.
+  agent_identity: z.unknown().optional(),
+});
+
+export type AuthTokensJson = z.infer<typeof tokensSchema>;
+export type AuthDotJson = z.infer<typeof authDotJsonSchema>;
+
+/** `[A]` agent identity record, as persisted in `auth.json` under `agent_identity`. */
+export const agentIdentityRecordSchema = z.looseObject({
+  workspace_id: z.string().min(1),
+  chatgpt_user_id: z.string().nullish(),
+  agent_runtime_id: z.string().min(1),
+  agent_private_key: z.string(),
+  registered_at: z.string(),
+  background_task_id: z.string().nullish(),
+});
+export type AgentIdentityRecord = z.infer<typeof agentIdentityRecordSchema>;
+
+function issuePaths(error: z.ZodError): string {
+  // Only paths and expectations: never the offending values (they may be secrets).
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.code === 'invalid_type' ? `expected ${i.expected}` : i.code}`)
+    .join('; ');
+}
+
+/** Parses the text of an auth.json. Throws AuthFileError naming `path`; the message never quotes the file. */
+export function parseAuthDotJson(text: string, path: string): AuthDotJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AuthFileError('auth_file_corrupt', path, 'auth.json is not valid JSON; fix or remove the file, then log in again');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new AuthFileError('auth_file_invalid', path, 'auth.json must hold a JSON object');
+  }
+  const parsed = authDotJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AuthFileError('auth_file_invalid', path, `auth.json has unexpected values (${issuePaths(parsed.error)})`);
+  }
+  return parsed.data;
+}
+
+/** Pretty JSON as upstream writes it. `OPENAI_API_KEY` is always present (null when unset). */
+export function serializeAuthDotJson(auth: AuthDotJson): string {
+  const out: Record<string, unknown> = {};
+  if (auth.auth_mode != null) out.auth_mode = auth.auth_mode;
+  out.OPENAI_API_KEY = auth.OPENAI_API_KEY ?? null;
+  for (const [k, v] of Object.entries(auth)) {
+    if (k === 'auth_mode' || k === 'OPENAI_API_KEY') continue;
+    if (v === undefined || v === null) continue;
+    out[k] = v;
+  }
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** Returns a valid identity record, or undefined with why it is not one. */
+export function readAgentIdentityRecord(
+  value: unknown,
+): { record: AgentIdentityRecord } | { record?: undefined; invalid: string } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = agentIdentityRecordSchema.safeParse(value);
+  if (!parsed.success) return { invalid: `malformed agent_identity record (${issuePaths(parsed.error)})` };
+  return { record: parsed.data };
+}

@@ -1,0 +1,65 @@
+/** Every error this package throws on purpose carries a stable string `code` and never a secret. */
+export class LoginError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** config.toml could not be read or has a value of the wrong shape. Names the file, the key and what was expected. */
+export class ConfigError extends LoginError {
+  readonly path: string;
+  readonly key: string | undefined;
+  constructor(path: string, message: string, key?: string, options?: { cause?: unknown }) {
+    super('invalid_config', `${path}: ${message}`, options);
+    this.path = path;
+    this.key = key;
+  }
+}
+
+export type AuthFileErrorCode = 'auth_file_unreadable' | 'auth_file_corrupt' | 'auth_file_invalid' | 'auth_file_write_failed';
+
+/** auth.json (or the store behind it) could not be read, parsed or written. The file is left untouched. */
+export class AuthFileError extends LoginError {
+  readonly path: string;
+  constructor(code: AuthFileErrorCode, path: string, message: string, options?: { cause?: unknown }) {
+    super(code, `${path}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+export type RefreshFailureReason = 'expired' | 'exhausted' | 'revoked' | 'unauthorized' | 'account_changed' | 'other';
+
+/** The OAuth refresh failed. `permanent` failures will not succeed on retry (log in again). */
+export class RefreshTokenError extends LoginError {
+  readonly permanent: boolean;
+  readonly reason: RefreshFailureReason;
+  readonly status: number | undefined;
+  constructor(
+    o: { permanent: boolean; reason: RefreshFailureReason; status?: number; message: string },
+    options?: { cause?: unknown },
+  ) {
+    super(o.permanent ? 'refresh_permanent' : 'refresh_transient', o.message, options);
+    this.permanent = o.permanent;
+    this.reason = o.reason;
+    this.status = o.status;
+  }
+}
+
+/** No usable credentials (not logged in, or the auth mode cannot serve this request). */
+export class NotLoggedInError extends LoginError {
+  constructor(message = 'not logged in: run `codex-ts-login login` or set CODEX_API_KEY') {
+    super('not_logged_in', message);
+  }
+}
+
+/** A thread task could not be registered; the caller may retry (the next call registers again). */
+export class AgentTaskUnavailableError extends LoginError {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super('agent_task_unavailable', message, options);
+    this.retryable = retryable;
+  }
+}
