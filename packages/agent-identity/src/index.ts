@@ -1,4 +1,5 @@
 export * from './assertion.js';
+export { type CliIo, main as runAgentIdentityCli } from './cli-main.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './ids.js';
