@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { readJson, sendJson } from './http.js';
+import type { Ctx, Router } from './router.js';
+import { parseBody } from './validation.js';
+
+const REASONING_LEVELS = [
+  { effort: 'low', description: 'Fast responses with lighter reasoning' },
+  { effort: 'medium', description: 'Balances speed and reasoning depth' },
+  { effort: 'high', description: 'Greater reasoning depth for complex problems' },
+];
+
+function model(slug: string, displayName: string, description: string, priority: number) {
+  return {
+    slug,
+    display_name: displayName,
+    description,
+    default_reasoning_level: 'medium',
+    supported_reasoning_levels: REASONING_LEVELS,
+    shell_type: 'shell_command',
+    visibility: 'list',
+    supported_in_api: true,
+    priority,
+    upgrade: null,
+    base_instructions: null,
+    supports_reasoning_summaries: true,
+    support_verbosity: false,
+    default_verbosity: null,
+    apply_patch_tool_type: 'freeform',
+    truncation_policy: { mode: 'tokens', limit: 10_000 },
+    supports_parallel_tool_calls: true,
+    context_window: 272_000,
+    experimental_supported_tools: [],
+    input_modalities: ['text'],
+  };
+}
+
+/** The models the dev backend serves; the responses endpoint answers for any slug with an echo. */
+export const MODELS = [
+  model('dev-echo', 'Dev echo', 'Deterministic echo model served by the codex-ts dev backend', 0),
+  model('dev-echo-mini', 'Dev echo mini', 'The same echo, smaller name', 1),
+];
+
+const MODELS_ETAG = createHash('sha256').update(JSON.stringify(MODELS)).digest('hex').slice(0, 16);
+
+/** GET /backend-api/codex/models?client_version=… → {models} (with an ETag, as upstream) */
+function models(ctx: Ctx): void {
+  sendJson(ctx.res, 200, { models: MODELS }, { etag: `"${MODELS_ETAG}"`, 'x-models-etag': MODELS_ETAG });
+}
+
+const MAX_KEPT_EVENTS = 1000;
+
+const eventsSchema = z.object({
+  events: z
+    .array(z.looseObject({ event_type: z.string().min(1), event_params: z.unknown().optional() }))
+    .max(1000),
+});
+
+/** POST /backend-api/codex/analytics-events/events {events: [{event_type, event_params}]} */
+async function analyticsEvents(ctx: Ctx): Promise<void> {
+  const body = parseBody(eventsSchema, await readJson(ctx.req, ctx.app.options.maxBodyBytes));
+  const kept = ctx.app.memory.analyticsEvents;
+  kept.push(...body.events);
+  if (kept.length > MAX_KEPT_EVENTS) kept.splice(0, kept.length - MAX_KEPT_EVENTS);
+  sendJson(ctx.res, 202, { accepted: body.events.length });
+}
+
+export function codexRoutes(router: Router): void {
+  router
+    .add('GET', '/backend-api/codex/models', 'protected', models)
+    .add('POST', '/backend-api/codex/analytics-events/events', 'protected', analyticsEvents);
+}

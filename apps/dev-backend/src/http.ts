@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** An error that maps to one HTTP response: status, machine-readable code, human message. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** When set, the code also goes into `x-openai-authorization-error`. */
+    readonly authError = false,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function authError(code: string, message: string, status = 401): HttpError {
+  return new HttpError(status, code, message, true);
+}
+
+/** Reads the whole body, refusing more than `maxBytes` (413 `body_too_large`). */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    throw new HttpError(413, 'body_too_large', `request body exceeds ${maxBytes} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new HttpError(413, 'body_too_large', `request body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(req: IncomingMessage): string {
+  const raw = req.headers['content-type'] ?? '';
+  return (raw.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+function isJsonType(type: string): boolean {
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+function parseJsonText(buf: Buffer): unknown {
+  const text = buf.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+}
+
+/** A JSON body. An empty body reads as `undefined` unless `required`. Other content types get 415. */
+export async function readJson(req: IncomingMessage, maxBytes: number, required = true): Promise<unknown> {
+  const buf = await readBody(req, maxBytes);
+  if (buf.length === 0) {
+    if (required) throw new HttpError(400, 'missing_body', 'a JSON request body is required');
+    return undefined;
+  }
+  if (!isJsonType(mediaType(req))) {
+    throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json');
+  }
+  return parseJsonText(buf);
+}
+
+/** A JSON or `application/x-www-form-urlencoded` body, as a flat record of strings (OAuth endpoints). */
+export async function readParams(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
+  const buf = await readBody(req, maxBytes);
+  if (buf.length === 0) return {};
+  const type = mediaType(req);
+  if (type === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(buf.toString('utf8')));
+  }
+  if (isJsonType(type)) {
+    const value = parseJsonText(buf);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new HttpError(400, 'invalid_body', 'request body must be a JSON object');
+    }
+    return value as Record<string, unknown>;
+  }
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    'content-type must be application/json or application/x-www-form-urlencoded',
+  );
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+  const headers: Record<string, string> = {};
+  if (error.authError) headers['x-openai-authorization-error'] = error.code;
+  if (error.status === 413) headers.connection = 'close';
+  sendJson(res, error.status, errorBody(error.code, error.message), headers);
+}
+
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(html)),
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http:",
+    'x-frame-options': 'DENY',
+  });
+  res.end(html);
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** First value of a header, trimmed; undefined when absent or empty. */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.headers[name.toLowerCase()];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,2 @@
+export { MODELS } from './codex.js';
+export { FAILING_MODEL } from './responses.js';

@@ -1,0 +1,122 @@
+export type TaskKind = 'thread' | 'background';
+
+export interface DevBackendOptions {
+  /** Port to listen on; default 0 (any free port). */
+  port?: number;
+  /** Host to bind; default '127.0.0.1'. */
+  host?: string;
+  /** Atomic JSON persistence (mode 0600), loaded on start. */
+  dataFile?: string;
+  /** Access and ID token lifetime; default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Refresh token lifetime; default 30 days. */
+  refreshTokenTtlSeconds?: number;
+  /** Task registration answers with a sealed `encrypted_task_id` (default) or a plain `task_id`. */
+  taskIdResponse?: 'encrypted' | 'plain';
+  /** Accepted clock difference for assertions and task registrations; default 300. */
+  assertionWindowSeconds?: number;
+  /** Server clock = real clock + offset (skew tests). */
+  clockOffsetSeconds?: number;
+  /** Request body cap; default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Biscuit lifetime; default 300. */
+  biscuitTtlSeconds?: number;
+  /** Entries kept by the request log; default 1000. */
+  maxRequestRecords?: number;
+}
+
+export interface DevTokens {
+  id_token: string;
+  access_token: string;
+  refresh_token: string;
+  account_id: string;
+}
+
+export type DevAuthScheme = 'bearer' | 'assertion' | 'biscuit' | 'signature' | 'none';
+
+export interface DevRequestRecord {
+  id: number;
+  at: string;
+  method: string;
+  path: string;
+  authScheme: DevAuthScheme;
+  agentRuntimeId?: string;
+  taskId?: string;
+  taskKind?: TaskKind;
+  status: number;
+  /** The `x-openai-authorization-error` value or another failure reason. */
+  reason?: string;
+}
+
+export interface DevFault {
+  /** Exact path or a glob where `*` matches any run of characters. */
+  path: string;
+  method?: string;
+  status?: number;
+  /** How many requests it applies to; default 1. */
+  count?: number;
+  delayMs?: number;
+  /** Destroy the connection without an answer. */
+  drop?: boolean;
+  /** JSON body sent with `status`. */
+  body?: unknown;
+}
+
+export interface DevIdentityInfo {
+  agentRuntimeId: string;
+  publicKeySsh: string;
+  userId: string;
+  accountId: string;
+  registeredAt: string;
+}
+
+export interface DevTaskInfo {
+  agentRuntimeId: string;
+  taskId: string;
+  kind: TaskKind;
+  externalTaskRef?: string;
+}
+
+export interface DevUserInfo {
+  userId: string;
+  email: string;
+  plan: string;
+  accountId: string;
+  fedramp: boolean;
+}
+
+export interface IssueTokensOptions {
+  email?: string;
+  plan?: string;
+  accountId?: string;
+  fedramp?: boolean;
+  expiresIn?: number;
+  userId?: string;
+}
+
+export interface DevBackend {
+  /** 'http://127.0.0.1:PORT' */
+  readonly url: string;
+  /** url + '/backend-api' */
+  readonly chatgptBaseUrl: string;
+  /** OAuth issuer (= url). */
+  readonly issuer: string;
+  /** url + '/oauth/token' */
+  readonly tokenUrl: string;
+  issueTokens(o?: IssueTokensOptions): Promise<DevTokens>;
+  requests(filter?: { path?: string; method?: string }): DevRequestRecord[];
+  clearRequests(): void;
+  injectFault(fault: DevFault): void;
+  clearFaults(): void;
+  users(): DevUserInfo[];
+  identities(): DevIdentityInfo[];
+  tasks(): DevTaskInfo[];
+  /** Next assertion for this runtime gets 401 unknown_runtime. */
+  forgetIdentity(agentRuntimeId: string): void;
+  /** Next assertion for this task gets 401 unknown_task. */
+  forgetTask(taskId: string): void;
+  /** Revokes every refresh token of a user (or of all users): the next refresh gets refresh_token_invalidated. */
+  revokeRefreshTokens(userId?: string): void;
+  setClockOffset(seconds: number): void;
+  close(): Promise<void>;
+}
