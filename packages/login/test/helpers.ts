@@ -1,0 +1,117 @@
+import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { AuthManager, type AuthManagerOptions, REDACT_PATHS } from '../src/index.js';
+
+export { startDevBackend, type DevBackend, type DevTokens };
+
+export interface CapturedLogger {
+  logger: pino.Logger;
+  lines: string[];
+  text(): string;
+  warnings(): Array<Record<string, unknown>>;
+}
+
+/** A real pino logger at 'debug' writing JSON lines into memory. */
+export function captureLogger(): CapturedLogger {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  return {
+    logger,
+    lines,
+    text: () => lines.join(''),
+    warnings: () =>
+      lines
+        .flatMap((l) => l.split('\n'))
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((o) => o.level === 40),
+  };
+}
+
+let emailCounter = 0;
+/** The dev backend reuses a user by email: give each test its own user. */
+export function uniqueEmail(): string {
+  emailCounter++;
+  return `user${emailCounter}-${process.pid}-${Date.now()}@example.com`;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'codex-ts-login-'));
+}
+
+export function writeConfig(home: string, o: { backend?: DevBackend; flag?: boolean; baseUrl?: string; extra?: string }): void {
+  const lines: string[] = [];
+  const base = o.baseUrl ?? o.backend?.chatgptBaseUrl;
+  if (base) lines.push(`chatgpt_base_url = "${base}"`);
+  if (o.extra) lines.push(o.extra);
+  lines.push('[features]', `use_agent_identity = ${o.flag ? 'true' : 'false'}`);
+  writeFileSync(join(home, 'config.toml'), `${lines.join('\n')}\n`);
+}
+
+export function authJsonFor(tokens: DevTokens, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    OPENAI_API_KEY: null,
+    tokens: {
+      id_token: tokens.id_token,
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      account_id: tokens.account_id,
+    },
+    last_refresh: new Date().toISOString(),
+    ...extra,
+  };
+}
+
+export function writeAuth(home: string, doc: unknown): void {
+  writeFileSync(join(home, 'auth.json'), typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2), { mode: 0o600 });
+}
+
+/** A home with config.toml (flag on by default) and ChatGPT tokens minted by the backend. */
+export async function chatgptHome(
+  backend: DevBackend,
+  o: { flag?: boolean; tokens?: DevTokens; issue?: Parameters<DevBackend['issueTokens']>[0]; extra?: Record<string, unknown>; config?: string } = {},
+): Promise<{ home: string; tokens: DevTokens }> {
+  const home = tempHome();
+  writeConfig(home, { backend, flag: o.flag ?? true, ...(o.config ? { extra: o.config } : {}) });
+  const tokens = o.tokens ?? (await backend.issueTokens({ email: uniqueEmail(), ...o.issue }));
+  writeAuth(home, authJsonFor(tokens, o.extra));
+  return { home, tokens };
+}
+
+export function managerFor(
+  backend: DevBackend,
+  home: string,
+  o: Partial<AuthManagerOptions> & { log?: CapturedLogger } = {},
+): Promise<AuthManager> {
+  const { log, ...rest } = o;
+  return AuthManager.create({
+    codexHome: home,
+    env: { CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl },
+    logger: (log ?? captureLogger()).logger,
+    registrationRetryDelayMs: 0,
+    ...rest,
+  });
+}
+
+export function req(backend: DevBackend, path = '/wham/usage', method = 'GET') {
+  return { url: new URL(`${backend.chatgptBaseUrl}${path}`), method };
+}
+
+export function decodeAssertion(header: string): { agent_runtime_id: string; task_id: string; timestamp: string; signature: string } {
+  const token = header.replace(/^AgentAssertion /, '');
+  return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+}
+
+export const registrations = (b: DevBackend) => b.requests({ path: '/backend-api/v1/agent/register', method: 'POST' });
+export const taskRegistrations = (b: DevBackend) =>
+  b.requests({ method: 'POST' }).filter((r) => /\/v1\/agent\/[^/]+\/task\/register$/.test(r.path));
