@@ -364,7 +364,7 @@ export class AuthManager {
       const a = CodexAuth.fromAuthDotJson(eph, 'ephemeral', this.#ephemeral.location);
       if (a) return a;
     }
-    if (this.store !== this.#ephemeral && !(this.store instanceof EphemeralAuthStore && this.store.location === this.#ephemeral.location)) {
+    if (this.store.location !== this.#ephemeral.location) {
       const doc = await this.store.load();
       if (doc) {
         const a = CodexAuth.fromAuthDotJson(doc, this.store.kind === 'ephemeral' ? 'ephemeral' : 'file', this.store.location);
@@ -419,7 +419,8 @@ export class AuthManager {
       delete next.agent_identity;
       return next;
     });
-    await this.#ephemeral.transaction((tx) => tx.remove());
+    // Host-supplied tokens would shadow the stored key: drop them (same map when the store is ephemeral).
+    if (this.store.kind !== 'ephemeral') await this.#ephemeral.transaction((tx) => tx.remove());
     await this.reload();
   }
 
