@@ -67,7 +67,8 @@ export function classifyRefreshFailure(status: number, body: string): RefreshTok
     permanent: false,
     reason: 'other',
     status,
-    message: `token refresh failed with status ${status}${code ? ` (${code})` : ''}`,
+    // The server's error code is not echoed: an unknown value could be anything, a token included.
+    message: `token refresh failed with status ${status}`,
   });
 }
 
