@@ -39,7 +39,10 @@ function issuePaths(error: z.ZodError): string {
   // Only paths and expectations: never the offending values (they may be secrets).
   return error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.code === 'invalid_type' ? `expected ${i.expected}` : i.code}`)
+    .map(
+      (i) =>
+        `${i.path.length ? i.path.join('.') : '(root)'}: ${i.code === 'invalid_type' ? `expected ${i.expected}` : i.code}`,
+    )
     .join('; ');
 }
 
@@ -49,14 +52,22 @@ export function parseAuthDotJson(text: string, path: string): AuthDotJson {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new AuthFileError('auth_file_corrupt', path, 'auth.json is not valid JSON; fix or remove the file, then log in again');
+    throw new AuthFileError(
+      'auth_file_corrupt',
+      path,
+      'auth.json is not valid JSON; fix or remove the file, then log in again',
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new AuthFileError('auth_file_invalid', path, 'auth.json must hold a JSON object');
   }
   const parsed = authDotJsonSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new AuthFileError('auth_file_invalid', path, `auth.json has unexpected values (${issuePaths(parsed.error)})`);
+    throw new AuthFileError(
+      'auth_file_invalid',
+      path,
+      `auth.json has unexpected values (${issuePaths(parsed.error)})`,
+    );
   }
   return parsed.data;
 }

@@ -47,7 +47,8 @@ export class CodexAuth {
     this.idToken = secrets.idToken !== undefined ? parseIdToken(secrets.idToken) : undefined;
     this.#accountId = accountId ?? this.idToken?.chatgptAccountId;
     this.lastRefresh = json?.last_refresh ?? undefined;
-    this.accessTokenExpiresAtMs = secrets.accessToken !== undefined ? jwtExpiresAtMs(secrets.accessToken) : undefined;
+    this.accessTokenExpiresAtMs =
+      secrets.accessToken !== undefined ? jwtExpiresAtMs(secrets.accessToken) : undefined;
   }
 
   static fromApiKey(apiKey: string, source: AuthSource): CodexAuth {
@@ -57,8 +58,17 @@ export class CodexAuth {
   /** Returns undefined when the document holds no usable credentials. Throws AuthFileError for unsupported modes. */
   static fromAuthDotJson(json: AuthDotJson, source: AuthSource, path: string): CodexAuth | undefined {
     const declared = json.auth_mode ?? undefined;
-    if (declared !== undefined && declared !== 'apikey' && declared !== 'chatgpt' && declared !== 'chatgptAuthTokens') {
-      throw new AuthFileError('auth_file_invalid', path, `auth_mode "${declared}" is not supported by codex-ts`);
+    if (
+      declared !== undefined &&
+      declared !== 'apikey' &&
+      declared !== 'chatgpt' &&
+      declared !== 'chatgptAuthTokens'
+    ) {
+      throw new AuthFileError(
+        'auth_file_invalid',
+        path,
+        `auth_mode "${declared}" is not supported by codex-ts`,
+      );
     }
     const apiKey = json.OPENAI_API_KEY ?? undefined;
     const mode: AuthMode = declared ?? (apiKey ? 'apikey' : 'chatgpt');

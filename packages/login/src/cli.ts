@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { normalizeChatgptBaseUrl } from '@codex-ts/agent-identity';
-import { rm } from 'node:fs/promises';
 import type { AuthDotJson } from './auth-json.js';
 import { LoginError } from './errors.js';
 import { AuthManager, type AuthManagerOptions } from './manager.js';
@@ -55,7 +55,10 @@ function takeFlag(args: string[], name: string): boolean {
 class UsageError extends Error {}
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage). */
-export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const args = [...argv];
   const command = args.shift();
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -82,19 +85,29 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             ...(s.plan ? [`plan:             ${s.plan}`] : []),
             `store:            ${s.store}`,
             `agent identity:   ${s.agentIdentity.enabled ? 'on' : 'off'} (${s.agentIdentity.state})`,
-            ...(s.agentIdentity.agentRuntimeId ? [`runtime id:       ${s.agentIdentity.agentRuntimeId}`] : []),
-            ...(s.agentIdentity.enabled ? [`background task:  ${s.agentIdentity.backgroundTask ? 'held' : 'none'}`] : []),
-            ...(s.agentIdentity.fallbackReason ? [`fallback:         bearer (${s.agentIdentity.fallbackReason})`] : []),
+            ...(s.agentIdentity.agentRuntimeId
+              ? [`runtime id:       ${s.agentIdentity.agentRuntimeId}`]
+              : []),
+            ...(s.agentIdentity.enabled
+              ? [`background task:  ${s.agentIdentity.backgroundTask ? 'held' : 'none'}`]
+              : []),
+            ...(s.agentIdentity.fallbackReason
+              ? [`fallback:         bearer (${s.agentIdentity.fallbackReason})`]
+              : []),
           ];
           io.stdout.write(`${lines.join('\n')}\n`);
         }
         return 0;
       }
       case 'login': {
-        if (!takeFlag(args, '--with-api-key')) throw new UsageError('only `login --with-api-key` is supported (browser login is not)');
+        if (!takeFlag(args, '--with-api-key'))
+          throw new UsageError('only `login --with-api-key` is supported (browser login is not)');
         expectNoArgs(args);
         const key = (await (io.readStdin ?? readAllStdin)()).trim();
-        if (!key) throw new UsageError('no API key on stdin (try: printenv OPENAI_API_KEY | codex-ts-login login --with-api-key)');
+        if (!key)
+          throw new UsageError(
+            'no API key on stdin (try: printenv OPENAI_API_KEY | codex-ts-login login --with-api-key)',
+          );
         const manager = await AuthManager.create({ ...options, enableCodexApiKeyEnv: false });
         await manager.loginWithApiKey(key);
         io.stderr.write(`Successfully logged in (${manager.store.location})\n`);

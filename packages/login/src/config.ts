@@ -95,9 +95,14 @@ export async function loadLoginConfig(codexHome: string): Promise<LoginConfig> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_LOGIN_CONFIG;
-    throw new ConfigError(path, `cannot read config: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, undefined, {
-      cause: err,
-    });
+    throw new ConfigError(
+      path,
+      `cannot read config: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
   let doc: Record<string, unknown>;
   try {

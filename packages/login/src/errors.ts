@@ -19,7 +19,11 @@ export class ConfigError extends LoginError {
   }
 }
 
-export type AuthFileErrorCode = 'auth_file_unreadable' | 'auth_file_corrupt' | 'auth_file_invalid' | 'auth_file_write_failed';
+export type AuthFileErrorCode =
+  | 'auth_file_unreadable'
+  | 'auth_file_corrupt'
+  | 'auth_file_invalid'
+  | 'auth_file_write_failed';
 
 /** auth.json (or the store behind it) could not be read, parsed or written. The file is left untouched. */
 export class AuthFileError extends LoginError {
@@ -30,7 +34,13 @@ export class AuthFileError extends LoginError {
   }
 }
 
-export type RefreshFailureReason = 'expired' | 'exhausted' | 'revoked' | 'unauthorized' | 'account_changed' | 'other';
+export type RefreshFailureReason =
+  | 'expired'
+  | 'exhausted'
+  | 'revoked'
+  | 'unauthorized'
+  | 'account_changed'
+  | 'other';
 
 /** The OAuth refresh failed. `permanent` failures will not succeed on retry (log in again). */
 export class RefreshTokenError extends LoginError {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   AgentKey,
   type AgentRuntimeId,
@@ -12,9 +13,8 @@ import {
   registerAgentIdentity,
   resolveAuthapiBaseUrl,
 } from '@codex-ts/agent-identity';
-import { inspect } from 'node:util';
-import { type AgentIdentityRecord, type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import type { CodexAuth } from './auth.js';
+import { type AgentIdentityRecord, type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import type { AgentClock } from './clock.js';
 import type { LoginConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -26,7 +26,10 @@ export interface IdentityBinding {
   readonly chatgptUserId: string | undefined;
 }
 
-export function identityBindingFor(auth: CodexAuth, forcedWorkspaceId: string | undefined): IdentityBinding | undefined {
+export function identityBindingFor(
+  auth: CodexAuth,
+  forcedWorkspaceId: string | undefined,
+): IdentityBinding | undefined {
   if (!auth.isChatgpt()) return undefined;
   const workspaceId = forcedWorkspaceId || auth.accountId();
   if (!workspaceId) return undefined;
@@ -83,13 +86,20 @@ export class AgentIdentity {
 export function validateStoredIdentity(
   value: unknown,
   binding: IdentityBinding,
-): { ok: true; record: AgentIdentityRecord; signer: AgentSigner } | { ok: false; reason: string } | undefined {
+):
+  | { ok: true; record: AgentIdentityRecord; signer: AgentSigner }
+  | { ok: false; reason: string }
+  | undefined {
   const read = readAgentIdentityRecord(value);
   if (read === undefined) return undefined;
   if (read.record === undefined) return { ok: false, reason: read.invalid };
   const record = read.record;
-  if (record.workspace_id !== binding.workspaceId) return { ok: false, reason: 'stored identity belongs to another workspace' };
-  if (binding.chatgptUserId !== undefined && (record.chatgpt_user_id ?? undefined) !== binding.chatgptUserId) {
+  if (record.workspace_id !== binding.workspaceId)
+    return { ok: false, reason: 'stored identity belongs to another workspace' };
+  if (
+    binding.chatgptUserId !== undefined &&
+    (record.chatgpt_user_id ?? undefined) !== binding.chatgptUserId
+  ) {
     return { ok: false, reason: 'stored identity belongs to another user' };
   }
   let signer: AgentSigner;
@@ -257,9 +267,20 @@ export class AgentIdentityLifecycle {
       registered_at: registeredAt,
     };
     const signer = createAgentSigner({ agentRuntimeId: runtimeId, key });
-    host.logger.info({ agentRuntimeId: runtimeId, workspaceId: binding.workspaceId }, 'registered agent identity');
+    host.logger.info(
+      { agentRuntimeId: runtimeId, workspaceId: binding.workspaceId },
+      'registered agent identity',
+    );
     if (!store) {
-      return this.#adopt(new AgentIdentity({ signer, binding, registeredAt, store: undefined, storedBackgroundTaskId: undefined }));
+      return this.#adopt(
+        new AgentIdentity({
+          signer,
+          binding,
+          registeredAt,
+          store: undefined,
+          storedBackgroundTaskId: undefined,
+        }),
+      );
     }
     // Persist, unless another process stored a valid identity for this binding meanwhile (then use theirs),
     // or the stored credentials now belong to someone else (then keep ours in memory only).
@@ -270,7 +291,11 @@ export class AgentIdentityLifecycle {
         const existing = validateStoredIdentity(doc.agent_identity, binding);
         if (existing?.ok) return existing;
         const docAccount = doc.tokens.account_id ?? undefined;
-        if (docAccount !== undefined && host.config.forcedChatgptWorkspaceId === undefined && docAccount !== binding.workspaceId) {
+        if (
+          docAccount !== undefined &&
+          host.config.forcedChatgptWorkspaceId === undefined &&
+          docAccount !== binding.workspaceId
+        ) {
           return undefined;
         }
         await tx.write({ ...doc, agent_identity: record });
@@ -288,7 +313,13 @@ export class AgentIdentityLifecycle {
         );
       }
       return this.#adopt(
-        new AgentIdentity({ signer, binding, registeredAt, store: winner === 'written' ? store : undefined, storedBackgroundTaskId: undefined }),
+        new AgentIdentity({
+          signer,
+          binding,
+          registeredAt,
+          store: winner === 'written' ? store : undefined,
+          storedBackgroundTaskId: undefined,
+        }),
       );
     } catch (err) {
       if (!this.#persistWarned) {
@@ -298,7 +329,15 @@ export class AgentIdentityLifecycle {
           'could not persist the agent identity; it is kept in memory for this process',
         );
       }
-      return this.#adopt(new AgentIdentity({ signer, binding, registeredAt, store: undefined, storedBackgroundTaskId: undefined }));
+      return this.#adopt(
+        new AgentIdentity({
+          signer,
+          binding,
+          registeredAt,
+          store: undefined,
+          storedBackgroundTaskId: undefined,
+        }),
+      );
     }
   }
 
@@ -335,7 +374,10 @@ export class AgentIdentityLifecycle {
         });
       }
       if (again && current) {
-        this.#host.logger.info({ reason: again.reason }, 'removing stored agent identity; a new one will be registered');
+        this.#host.logger.info(
+          { reason: again.reason },
+          'removing stored agent identity; a new one will be registered',
+        );
         await tx.write(withoutIdentity(current));
       }
       return undefined;
@@ -356,7 +398,10 @@ export class AgentIdentityLifecycle {
         if (doc && rec?.record?.agent_runtime_id === runtimeId) await tx.write(withoutIdentity(doc));
       })
       .catch((err) => {
-        this.#host.logger.warn({ error: describeFailure(err) }, 'could not remove the forgotten agent identity from storage');
+        this.#host.logger.warn(
+          { error: describeFailure(err) },
+          'could not remove the forgotten agent identity from storage',
+        );
       });
   }
 

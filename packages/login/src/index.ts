@@ -1,3 +1,4 @@
+export { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
 export {
   type AgentIdentityRecord,
   type AuthDotJson,
@@ -7,7 +8,6 @@ export {
   readAgentIdentityRecord,
   serializeAuthDotJson,
 } from './auth-json.js';
-export { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
 export {
   type CredentialsStoreMode,
   DEFAULT_CHATGPT_BASE_URL,
@@ -30,13 +30,18 @@ export { authJsonPath, configTomlPath, resolveCodexHome } from './home.js';
 export { type FallbackState, type IdentityBinding, identityBindingFor } from './identity.js';
 export { defaultLogger, type Logger, REDACT_PATHS } from './logger.js';
 export {
-  type AuthManagerOptions,
   AuthManager,
+  type AuthManagerOptions,
   type AuthScope,
   type AuthStatus,
   type ExternalChatgptTokens,
 } from './manager.js';
-export { BackgroundAuthProvider, BearerOnlyAuthProvider, ChatgptAuthProvider, ThreadAuthProvider } from './providers.js';
+export {
+  BackgroundAuthProvider,
+  BearerOnlyAuthProvider,
+  ChatgptAuthProvider,
+  ThreadAuthProvider,
+} from './providers.js';
 export { type RecoveryStepResult, UnauthorizedRecovery, type UnauthorizedRecoveryStep } from './recovery.js';
 export {
   classifyRefreshFailure,
@@ -58,4 +63,10 @@ export {
   writeAtomically,
 } from './storage.js';
 export { type PersistedThreadTask, toPersistedThreadTask } from './tasks.js';
-export { decodeJwtPayload, type IdTokenInfo, isWorkspacePlan, jwtExpiresAtMs, parseIdToken } from './token-data.js';
+export {
+  decodeJwtPayload,
+  type IdTokenInfo,
+  isWorkspacePlan,
+  jwtExpiresAtMs,
+  parseIdToken,
+} from './token-data.js';

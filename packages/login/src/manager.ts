@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { inspect } from 'node:util';
 import {
   type AgentSigner,
   decodeAgentAssertion,
@@ -12,11 +14,9 @@ import {
   authorizationScheme,
   type UnauthorizedContext,
 } from '@codex-ts/auth-provider';
-import { rm } from 'node:fs/promises';
-import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
-import { type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
+import { type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import { AgentClock } from './clock.js';
 import { type LoginConfig, loadLoginConfig } from './config.js';
 import { RefreshTokenError } from './errors.js';
@@ -30,7 +30,12 @@ import {
   identityBindingFor,
 } from './identity.js';
 import { defaultLogger, type Logger } from './logger.js';
-import { BackgroundAuthProvider, BearerOnlyAuthProvider, ChatgptAuthProvider, ThreadAuthProvider } from './providers.js';
+import {
+  BackgroundAuthProvider,
+  BearerOnlyAuthProvider,
+  ChatgptAuthProvider,
+  ThreadAuthProvider,
+} from './providers.js';
 import { UnauthorizedRecovery, type UnauthorizedRecoveryStep } from './recovery.js';
 import {
   REFRESH_WINDOW_MS,
@@ -40,7 +45,12 @@ import {
   TOKEN_REFRESH_INTERVAL_MS,
 } from './refresh.js';
 import { type AuthStore, EphemeralAuthStore, FileAuthStore, updateAuthStore } from './storage.js';
-import { AgentTaskRegistry, type PersistedThreadTask, type ResolvedTask, toPersistedThreadTask } from './tasks.js';
+import {
+  AgentTaskRegistry,
+  type PersistedThreadTask,
+  type ResolvedTask,
+  toPersistedThreadTask,
+} from './tasks.js';
 import { LOGIN_PACKAGE_VERSION } from './version.js';
 
 /** Tokens a host application supplies for `chatgptAuthTokens` mode (held in memory only). */
@@ -78,7 +88,9 @@ export interface AuthManagerOptions {
   /** Delay before retry n is n × this (default 250 ms). */
   registrationRetryDelayMs?: number;
   /** Refreshes host-supplied ChatGPT tokens after a 401 (chatgptAuthTokens mode). */
-  refreshExternalTokens?: (context: { previousAccountId: string | undefined }) => Promise<ExternalChatgptTokens>;
+  refreshExternalTokens?: (context: {
+    previousAccountId: string | undefined;
+  }) => Promise<ExternalChatgptTokens>;
   /** More origins (scheme://host[:port]) that may receive bearer credentials. */
   trustedOrigins?: readonly string[];
 }
@@ -107,7 +119,11 @@ export interface AuthStatus {
 }
 
 /** What the provider factory methods take. */
-export type AuthScope = { kind: 'default' } | { kind: 'background' } | { kind: 'bearer' } | { kind: 'thread'; threadId: string };
+export type AuthScope =
+  | { kind: 'default' }
+  | { kind: 'background' }
+  | { kind: 'bearer' }
+  | { kind: 'thread'; threadId: string };
 
 type HostClass = 'assertion' | 'bearer' | 'none';
 
@@ -191,10 +207,15 @@ export class AuthManager {
     const env = options.env ?? process.env;
     const codexHome = options.codexHome ?? resolveCodexHome(env);
     const fromFile = await loadLoginConfig(codexHome);
-    const overrides = Object.fromEntries(Object.entries(options.config ?? {}).filter(([, v]) => v !== undefined));
+    const overrides = Object.fromEntries(
+      Object.entries(options.config ?? {}).filter(([, v]) => v !== undefined),
+    );
     const config = Object.freeze({ ...fromFile, ...overrides }) as LoginConfig;
     const store =
-      options.store ?? (config.credentialsStore === 'ephemeral' ? new EphemeralAuthStore(codexHome) : new FileAuthStore(codexHome));
+      options.store ??
+      (config.credentialsStore === 'ephemeral'
+        ? new EphemeralAuthStore(codexHome)
+        : new FileAuthStore(codexHome));
     const manager = new AuthManager(codexHome, config, store, options);
     manager.#auth = await manager.#loadAuth();
     return manager;
@@ -271,7 +292,8 @@ export class AuthManager {
         throw new RefreshTokenError({
           permanent: true,
           reason: 'account_changed',
-          message: 'stored auth belongs to another account (logged out or signed in elsewhere); not reloading',
+          message:
+            'stored auth belongs to another account (logged out or signed in elsewhere); not reloading',
         });
       }
       return this.reload();
@@ -309,7 +331,7 @@ export class AuthManager {
 
   async #doRefresh(force: boolean): Promise<CodexAuth | undefined> {
     const cached = this.#auth;
-    if (!cached || cached.mode !== 'chatgpt') return cached;
+    if (cached?.mode !== 'chatgpt') return cached;
     if (this.#permanentFailure?.auth === cached) throw this.#permanentFailure.error;
     const store = this.#storeFor(cached);
     if (!store) return cached;
@@ -331,7 +353,11 @@ export class AuthManager {
         }
         const refreshToken = stored.refreshToken();
         if (!refreshToken) {
-          throw new RefreshTokenError({ permanent: true, reason: 'other', message: 'no refresh token stored; log in again' });
+          throw new RefreshTokenError({
+            permanent: true,
+            reason: 'other',
+            message: 'no refresh token stored; log in again',
+          });
         }
         const fresh: RefreshedTokens = await requestTokenRefresh({
           url: refreshTokenUrl(this.#env),
@@ -350,7 +376,8 @@ export class AuthManager {
         return auth;
       });
     } catch (err) {
-      if (err instanceof RefreshTokenError && err.permanent) this.#permanentFailure = { auth: cached, error: err };
+      if (err instanceof RefreshTokenError && err.permanent)
+        this.#permanentFailure = { auth: cached, error: err };
       throw err;
     }
   }
@@ -358,7 +385,8 @@ export class AuthManager {
   async #loadAuth(): Promise<CodexAuth | undefined> {
     const env = this.#env;
     const codexKey = env.CODEX_API_KEY?.trim();
-    if ((this.#options.enableCodexApiKeyEnv ?? true) && codexKey) return CodexAuth.fromApiKey(codexKey, 'env');
+    if ((this.#options.enableCodexApiKeyEnv ?? true) && codexKey)
+      return CodexAuth.fromApiKey(codexKey, 'env');
     const eph = await this.#ephemeral.load();
     if (eph) {
       const a = CodexAuth.fromAuthDotJson(eph, 'ephemeral', this.#ephemeral.location);
@@ -367,7 +395,11 @@ export class AuthManager {
     if (this.store.location !== this.#ephemeral.location) {
       const doc = await this.store.load();
       if (doc) {
-        const a = CodexAuth.fromAuthDotJson(doc, this.store.kind === 'ephemeral' ? 'ephemeral' : 'file', this.store.location);
+        const a = CodexAuth.fromAuthDotJson(
+          doc,
+          this.store.kind === 'ephemeral' ? 'ephemeral' : 'file',
+          this.store.location,
+        );
         if (a) return a;
       }
     }
@@ -425,7 +457,12 @@ export class AuthManager {
   }
 
   /** Stores managed ChatGPT tokens (after a browser/device login). An existing identity is kept; it is validated on use. */
-  async saveChatgptTokens(t: { idToken: string; accessToken: string; refreshToken: string; accountId?: string }): Promise<void> {
+  async saveChatgptTokens(t: {
+    idToken: string;
+    accessToken: string;
+    refreshToken: string;
+    accountId?: string;
+  }): Promise<void> {
     await updateAuthStore(this.store, (current) => ({
       ...(current ?? {}),
       auth_mode: 'chatgpt',
@@ -464,16 +501,18 @@ export class AuthManager {
   async logout(): Promise<boolean> {
     let removed = false;
     for (const store of new Set<AuthStore>([this.#ephemeral, this.store])) {
-      await store.transaction(async (tx) => {
-        if (tx.current !== undefined) removed = true;
-        await tx.remove();
-      }).catch(async (err) => {
-        // A corrupt file can still be logged out of: remove it without reading.
-        if (store instanceof FileAuthStore) {
-          await rm(store.location, { force: true });
-          removed = true;
-        } else throw err;
-      });
+      await store
+        .transaction(async (tx) => {
+          if (tx.current !== undefined) removed = true;
+          await tx.remove();
+        })
+        .catch(async (err) => {
+          // A corrupt file can still be logged out of: remove it without reading.
+          if (store instanceof FileAuthStore) {
+            await rm(store.location, { force: true });
+            removed = true;
+          } else throw err;
+        });
     }
     await this.reload();
     return removed;
@@ -523,7 +562,10 @@ export class AuthManager {
   }
 
   /** On resume: reuse a persisted thread task when it belongs to the current identity. Returns whether it was accepted. */
-  async restoreThreadTask(threadId: string, persisted: PersistedThreadTask | undefined | null): Promise<boolean> {
+  async restoreThreadTask(
+    threadId: string,
+    persisted: PersistedThreadTask | undefined | null,
+  ): Promise<boolean> {
     const reg = this.#registry();
     const a = await this.auth();
     if (!reg || !a?.isChatgpt()) return false;
@@ -587,7 +629,11 @@ export class AuthManager {
     if (c === undefined) {
       if (isAgentAssertionHost(url)) c = 'assertion';
       else if (this.#trustedOrigins.has(key)) c = 'bearer';
-      else if (url.protocol === 'https:' && (url.hostname === 'openai.com' || url.hostname.endsWith('.openai.com'))) c = 'bearer';
+      else if (
+        url.protocol === 'https:' &&
+        (url.hostname === 'openai.com' || url.hostname.endsWith('.openai.com'))
+      )
+        c = 'bearer';
       else c = 'none';
       if (this.#hostClassCache.size > 256) this.#hostClassCache.clear();
       this.#hostClassCache.set(key, c);
@@ -641,10 +687,14 @@ export class AuthManager {
       if (scope.kind === 'thread') {
         const t = this.#tasks?.warmThread(scope.threadId);
         if (t !== undefined) {
-          return Promise.resolve(this.#withRouting(t.identity.signer.authorizationHeader(t.target, this.#clock.now()), w));
+          return Promise.resolve(
+            this.#withRouting(t.identity.signer.authorizationHeader(t.target, this.#clock.now()), w),
+          );
         }
       } else if (w.signer !== undefined && w.target !== undefined) {
-        return Promise.resolve(this.#withRouting(w.signer.authorizationHeader(w.target, this.#clock.now()), w));
+        return Promise.resolve(
+          this.#withRouting(w.signer.authorizationHeader(w.target, this.#clock.now()), w),
+        );
       }
       if (!this.#wantsAssertion(cls)) return Promise.resolve(this.#bearerHeaders(w));
     }
@@ -672,7 +722,8 @@ export class AuthManager {
     const w = this.#buildWarm();
     if (!w) throw new AuthUnavailableError('not logged in');
     this.#warm = w;
-    if (task) return this.#withRouting(task.identity.signer.authorizationHeader(task.target, this.#clock.now()), w);
+    if (task)
+      return this.#withRouting(task.identity.signer.authorizationHeader(task.target, this.#clock.now()), w);
     return this.#bearerHeaders(w);
   }
 
@@ -702,19 +753,28 @@ export class AuthManager {
         const corrected = this.#clock.correctFromDateHeader(ctx.response.headers.get('date'));
         if (corrected) {
           this.#invalidate();
-          this.#logger.warn({ offsetMs: this.#clock.offsetMs, reason }, 'server rejected the assertion timestamp; corrected the clock offset');
+          this.#logger.warn(
+            { offsetMs: this.#clock.offsetMs, reason },
+            'server rejected the assertion timestamp; corrected the clock offset',
+          );
         }
         return corrected;
       }
       case 'unknown_task': {
-        this.#logger.info({ agentRuntimeId: claims.agentRuntimeId, taskId: claims.taskId }, 'server does not know the agent task; registering again');
+        this.#logger.info(
+          { agentRuntimeId: claims.agentRuntimeId, taskId: claims.taskId },
+          'server does not know the agent task; registering again',
+        );
         const dropped = await tasks.dropTask(claims.taskId);
         return dropped || this.#taskReplaced(claims.taskId);
       }
       case 'unknown_runtime': {
         const current = lifecycle.current;
         if (current && current.runtimeId !== claims.agentRuntimeId) return true; // already replaced
-        this.#logger.info({ agentRuntimeId: claims.agentRuntimeId }, 'server does not know the agent identity; registering again');
+        this.#logger.info(
+          { agentRuntimeId: claims.agentRuntimeId },
+          'server does not know the agent identity; registering again',
+        );
         tasks.clear();
         await lifecycle.drop(claims.agentRuntimeId);
         return current !== undefined;
@@ -755,9 +815,14 @@ export class AuthManager {
     if (scope.kind === 'bearer' || !this.config.useAgentIdentity) return { ...base, scheme: 'bearer' };
     const fb = this.#lifecycle?.fallback;
     if (fb) return { ...base, scheme: 'bearer', detail: `agent identity fallback: ${fb.reason}` };
-    const warm = scope.kind === 'thread' ? this.#tasks?.warmThread(scope.threadId) : this.#tasks?.warmBackground;
+    const warm =
+      scope.kind === 'thread' ? this.#tasks?.warmThread(scope.threadId) : this.#tasks?.warmBackground;
     if (warm) return { ...base, scheme: 'agent-assertion', detail: `runtime ${warm.identity.runtimeId}` };
-    return { ...base, scheme: 'agent-assertion', detail: 'registration pending (bearer for unsupported hosts)' };
+    return {
+      ...base,
+      scheme: 'agent-assertion',
+      detail: 'registration pending (bearer for unsupported hosts)',
+    };
   }
 
   // ---------------------------------------------------------------- status
@@ -780,7 +845,8 @@ export class AuthManager {
       }
     }
     const fb = this.#lifecycle?.fallback;
-    const applicable = !!a?.isChatgpt() && identityBindingFor(a, this.config.forcedChatgptWorkspaceId) !== undefined;
+    const applicable =
+      !!a?.isChatgpt() && identityBindingFor(a, this.config.forcedChatgptWorkspaceId) !== undefined;
     const state: AuthStatus['agentIdentity']['state'] = !enabled
       ? 'off'
       : !applicable

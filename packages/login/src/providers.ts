@@ -1,5 +1,10 @@
-import type { AuthDescription, AuthProvider, AuthRequest, UnauthorizedContext } from '@codex-ts/auth-provider';
 import { inspect } from 'node:util';
+import type {
+  AuthDescription,
+  AuthProvider,
+  AuthRequest,
+  UnauthorizedContext,
+} from '@codex-ts/auth-provider';
 import type { AuthManager, AuthScope } from './manager.js';
 
 abstract class ManagerAuthProvider implements AuthProvider {

@@ -22,7 +22,8 @@ export class UnauthorizedRecovery {
     run: (step: UnauthorizedRecoveryStep) => Promise<boolean>,
   ) {
     this.mode = mode;
-    this.#steps = mode === 'managed' ? ['reload', 'refresh_token'] : mode === 'external' ? ['external_refresh'] : [];
+    this.#steps =
+      mode === 'managed' ? ['reload', 'refresh_token'] : mode === 'external' ? ['external_refresh'] : [];
     this.#run = run;
   }
 

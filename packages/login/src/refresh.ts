@@ -1,4 +1,4 @@
-import { RefreshTokenError, type RefreshFailureReason } from './errors.js';
+import { type RefreshFailureReason, RefreshTokenError } from './errors.js';
 
 export const REFRESH_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 export const DEFAULT_REFRESH_TOKEN_URL = 'https://auth.openai.com/oauth/token';
@@ -22,7 +22,8 @@ export interface RefreshedTokens {
 const PERMANENT_CODES: Record<string, { reason: RefreshFailureReason; message: string }> = {
   refresh_token_expired: {
     reason: 'expired',
-    message: 'Your access token could not be refreshed because your refresh token has expired. Please log in again.',
+    message:
+      'Your access token could not be refreshed because your refresh token has expired. Please log in again.',
   },
   refresh_token_reused: {
     reason: 'exhausted',
@@ -31,7 +32,8 @@ const PERMANENT_CODES: Record<string, { reason: RefreshFailureReason; message: s
   },
   refresh_token_invalidated: {
     reason: 'revoked',
-    message: 'Your access token could not be refreshed because your refresh token was revoked. Please log in again.',
+    message:
+      'Your access token could not be refreshed because your refresh token was revoked. Please log in again.',
   },
 };
 
@@ -54,7 +56,8 @@ function errorCodeOf(body: string): string | undefined {
 export function classifyRefreshFailure(status: number, body: string): RefreshTokenError {
   const code = errorCodeOf(body);
   const known = code !== undefined ? PERMANENT_CODES[code] : undefined;
-  if (known) return new RefreshTokenError({ permanent: true, reason: known.reason, status, message: known.message });
+  if (known)
+    return new RefreshTokenError({ permanent: true, reason: known.reason, status, message: known.message });
   if (status === 401) {
     return new RefreshTokenError({
       permanent: true,
@@ -85,7 +88,11 @@ export async function requestTokenRefresh(o: {
     res = await doFetch(o.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ client_id: REFRESH_CLIENT_ID, grant_type: 'refresh_token', refresh_token: o.refreshToken }),
+      body: JSON.stringify({
+        client_id: REFRESH_CLIENT_ID,
+        grant_type: 'refresh_token',
+        refresh_token: o.refreshToken,
+      }),
       signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
     });
   } catch (err) {
@@ -105,9 +112,15 @@ export async function requestTokenRefresh(o: {
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new RefreshTokenError({ permanent: false, reason: 'other', status: res.status, message: 'token refresh response is not JSON' });
+    throw new RefreshTokenError({
+      permanent: false,
+      reason: 'other',
+      status: res.status,
+      message: 'token refresh response is not JSON',
+    });
   }
-  const pick = (k: string) => (typeof json[k] === 'string' && json[k] !== '' ? (json[k] as string) : undefined);
+  const pick = (k: string) =>
+    typeof json[k] === 'string' && json[k] !== '' ? (json[k] as string) : undefined;
   const out: RefreshedTokens = {};
   const id = pick('id_token');
   const access = pick('access_token');

@@ -68,7 +68,9 @@ export class FileAuthStore implements AuthStore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return undefined;
-      throw new AuthFileError('auth_file_unreadable', path, `cannot read auth.json (${code ?? 'error'})`, { cause: err });
+      throw new AuthFileError('auth_file_unreadable', path, `cannot read auth.json (${code ?? 'error'})`, {
+        cause: err,
+      });
     }
     return parseAuthDotJson(text, path);
   }
@@ -88,9 +90,14 @@ export class FileAuthStore implements AuthStore {
           },
         });
       } catch (err) {
-        throw new AuthFileError('auth_file_unreadable', path, 'could not lock auth.json (another process holds it)', {
-          cause: err,
-        });
+        throw new AuthFileError(
+          'auth_file_unreadable',
+          path,
+          'could not lock auth.json (another process holds it)',
+          {
+            cause: err,
+          },
+        );
       }
       try {
         const current = await this.load();

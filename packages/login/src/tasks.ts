@@ -1,4 +1,9 @@
-import { type AgentTaskId, type AgentTaskKind, agentTaskId, registerAgentTask } from '@codex-ts/agent-identity';
+import {
+  type AgentTaskId,
+  type AgentTaskKind,
+  agentTaskId,
+  registerAgentTask,
+} from '@codex-ts/agent-identity';
 import { readAgentIdentityRecord } from './auth-json.js';
 import { AgentTaskUnavailableError } from './errors.js';
 import {
@@ -27,7 +32,12 @@ export interface ResolvedTask {
   readonly target: { readonly agentRuntimeId: string; readonly taskId: string };
 }
 
-function resolved(identity: AgentIdentity, taskId: string, kind: AgentTaskKind, registeredAt: string): ResolvedTask {
+function resolved(
+  identity: AgentIdentity,
+  taskId: string,
+  kind: AgentTaskKind,
+  registeredAt: string,
+): ResolvedTask {
   const id = agentTaskId(taskId);
   return Object.freeze({
     identity,
@@ -39,7 +49,12 @@ function resolved(identity: AgentIdentity, taskId: string, kind: AgentTaskKind, 
 }
 
 export function toPersistedThreadTask(task: ResolvedTask): PersistedThreadTask {
-  return { agentRuntimeId: task.identity.runtimeId, taskId: task.taskId, kind: 'thread', registeredAt: task.registeredAt };
+  return {
+    agentRuntimeId: task.identity.runtimeId,
+    taskId: task.taskId,
+    kind: 'thread',
+    registeredAt: task.registeredAt,
+  };
 }
 
 interface ThreadSlot {
@@ -121,9 +136,11 @@ export class AgentTaskRegistry {
     if (identity.store) {
       const doc = await identity.store.load().catch(() => undefined);
       const rec = readAgentIdentityRecord(doc?.agent_identity)?.record;
-      storedId = rec?.agent_runtime_id === identity.runtimeId ? (rec.background_task_id ?? undefined) : undefined;
+      storedId =
+        rec?.agent_runtime_id === identity.runtimeId ? (rec.background_task_id ?? undefined) : undefined;
     }
-    if (storedId) return this.#setBackground(resolved(identity, storedId, 'background', identity.registeredAt));
+    if (storedId)
+      return this.#setBackground(resolved(identity, storedId, 'background', identity.registeredAt));
 
     let task: Awaited<ReturnType<typeof registerAgentTask>>;
     try {
@@ -140,7 +157,10 @@ export class AgentTaskRegistry {
       this.#lifecycle.enterFallback(err, 'background agent task registration');
       return undefined;
     }
-    host.logger.info({ agentRuntimeId: identity.runtimeId, taskId: task.taskId }, 'registered background agent task');
+    host.logger.info(
+      { agentRuntimeId: identity.runtimeId, taskId: task.taskId },
+      'registered background agent task',
+    );
     let taskId: string = task.taskId;
     if (identity.store) {
       try {
@@ -153,7 +173,10 @@ export class AgentTaskRegistry {
           return task.taskId;
         });
       } catch (err) {
-        host.logger.warn({ error: describeFailure(err) }, 'could not persist the background agent task; kept in memory');
+        host.logger.warn(
+          { error: describeFailure(err) },
+          'could not persist the background agent task; kept in memory',
+        );
       }
     }
     return this.#setBackground(resolved(identity, taskId, 'background', task.registeredAt));
@@ -201,7 +224,10 @@ export class AgentTaskRegistry {
     promise.then(
       (value) => {
         slot.value = value;
-        host.logger.info({ agentRuntimeId: value.identity.runtimeId, taskId: value.taskId }, 'registered thread agent task');
+        host.logger.info(
+          { agentRuntimeId: value.identity.runtimeId, taskId: value.taskId },
+          'registered thread agent task',
+        );
         for (const l of this.#threadListeners) l(threadId, toPersistedThreadTask(value));
       },
       () => {
@@ -213,7 +239,7 @@ export class AgentTaskRegistry {
 
   /** Accepts a persisted thread task when it was registered for the current identity. */
   async restoreThread(threadId: string, persisted: PersistedThreadTask | undefined | null): Promise<boolean> {
-    if (!persisted || persisted.kind !== 'thread' || !persisted.taskId) return false;
+    if (persisted?.kind !== 'thread' || !persisted.taskId) return false;
     const identity = await this.#identityOrFallback();
     if (!identity || identity.runtimeId !== persisted.agentRuntimeId) return false;
     const value = resolved(identity, persisted.taskId, 'thread', persisted.registeredAt);

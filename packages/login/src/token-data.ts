@@ -17,7 +17,9 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> | undefin
   if (parts.length !== 3 || !parts[1]) return undefined;
   try {
     const json = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as unknown;
-    return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+    return typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -27,10 +29,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 export function parseIdToken(jwt: string): IdTokenInfo {
   const claims = decodeJwtPayload(jwt) ?? {};
-  const auth = (typeof claims[AUTH_CLAIM] === 'object' && claims[AUTH_CLAIM] !== null ? claims[AUTH_CLAIM] : {}) as Record<
-    string,
-    unknown
-  >;
+  const auth = (
+    typeof claims[AUTH_CLAIM] === 'object' && claims[AUTH_CLAIM] !== null ? claims[AUTH_CLAIM] : {}
+  ) as Record<string, unknown>;
   const profile = (
     typeof claims[PROFILE_CLAIM] === 'object' && claims[PROFILE_CLAIM] !== null ? claims[PROFILE_CLAIM] : {}
   ) as Record<string, unknown>;

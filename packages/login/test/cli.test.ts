@@ -58,7 +58,10 @@ describe('codex-ts-login main()', () => {
     const home = tempHome();
     const login = io(envFor(home), 'sk-from-stdin\n');
     expect(await main(['login', '--with-api-key'], login.io)).toBe(0);
-    expect(JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'))).toEqual({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-from-stdin' });
+    expect(JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'))).toEqual({
+      auth_mode: 'apikey',
+      OPENAI_API_KEY: 'sk-from-stdin',
+    });
 
     const status = io(envFor(home));
     expect(await main(['status', '--json'], status.io)).toBe(0);
@@ -74,7 +77,9 @@ describe('codex-ts-login main()', () => {
     expect(text.out.join('')).toMatch(/auth mode: +apikey \(file\)/);
 
     const pa = io(envFor(home));
-    expect(await main(['print-authorization', '--url', 'https://api.openai.com/v1/responses'], pa.io)).toBe(0);
+    expect(await main(['print-authorization', '--url', 'https://api.openai.com/v1/responses'], pa.io)).toBe(
+      0,
+    );
     expect(pa.out.join('')).toBe('Bearer sk-from-stdin\n');
 
     const unrelated = io(envFor(home));
@@ -130,7 +135,9 @@ describe('codex-ts-login main()', () => {
     writeConfig(home, { backend, extra: 'forced_chatgpt_workspace_id = 5' });
     const s = io(envFor(home));
     expect(await main(['status'], s.io)).toBe(1);
-    expect(s.err.join('')).toContain(`${join(home, 'config.toml')}: \`forced_chatgpt_workspace_id\` must be a string, found a number`);
+    expect(s.err.join('')).toContain(
+      `${join(home, 'config.toml')}: \`forced_chatgpt_workspace_id\` must be a string, found a number`,
+    );
   });
 });
 
@@ -140,7 +147,9 @@ describe('other processes', () => {
     const m = await managerFor(backend, home);
     const mine = decodeAssertion((await m.defaultProvider().headers(req(backend))).Authorization!);
     backend.clearRequests();
-    const { stdout } = await run(process.execPath, [CLI, 'print-authorization'], { env: { ...process.env, ...envFor(home) } });
+    const { stdout } = await run(process.execPath, [CLI, 'print-authorization'], {
+      env: { ...process.env, ...envFor(home) },
+    });
     const theirs = decodeAssertion(stdout.trim());
     expect(theirs.agent_runtime_id).toBe(mine.agent_runtime_id);
     expect(theirs.task_id).toBe(mine.task_id);
@@ -156,8 +165,15 @@ describe('other processes', () => {
     const before = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
     expect(before.tokens.access_token).not.toBe(tokens.access_token); // m refreshed (token was inside the window)
     // make it stale again on disk: write the old-style near-expiry token back with the current refresh token
-    const stale = await backend.issueTokens({ userId: backend.identities().find((i) => i.agentRuntimeId === before.agent_identity.agent_runtime_id)!.userId, expiresIn: 60 });
-    const doc = { ...before, tokens: { ...before.tokens, access_token: stale.access_token, refresh_token: stale.refresh_token } };
+    const stale = await backend.issueTokens({
+      userId: backend.identities().find((i) => i.agentRuntimeId === before.agent_identity.agent_runtime_id)!
+        .userId,
+      expiresIn: 60,
+    });
+    const doc = {
+      ...before,
+      tokens: { ...before.tokens, access_token: stale.access_token, refresh_token: stale.refresh_token },
+    };
     writeAuth(home, doc);
     backend.clearRequests();
     const children = Array.from({ length: 5 }, () =>

@@ -1,15 +1,15 @@
-import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
+import { type Logger as PinoLogger, pino } from 'pino';
 import { AuthManager, type AuthManagerOptions, REDACT_PATHS } from '../src/index.js';
 
-export { startDevBackend, type DevBackend, type DevTokens };
+export { type DevBackend, type DevTokens, startDevBackend };
 
 export interface CapturedLogger {
-  logger: pino.Logger;
+  logger: PinoLogger;
   lines: string[];
   text(): string;
   warnings(): Array<Record<string, unknown>>;
@@ -49,7 +49,10 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'codex-ts-login-'));
 }
 
-export function writeConfig(home: string, o: { backend?: DevBackend; flag?: boolean; baseUrl?: string; extra?: string }): void {
+export function writeConfig(
+  home: string,
+  o: { backend?: DevBackend; flag?: boolean; baseUrl?: string; extra?: string },
+): void {
   const lines: string[] = [];
   const base = o.baseUrl ?? o.backend?.chatgptBaseUrl;
   if (base) lines.push(`chatgpt_base_url = "${base}"`);
@@ -73,13 +76,21 @@ export function authJsonFor(tokens: DevTokens, extra: Record<string, unknown> = 
 }
 
 export function writeAuth(home: string, doc: unknown): void {
-  writeFileSync(join(home, 'auth.json'), typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2), { mode: 0o600 });
+  writeFileSync(join(home, 'auth.json'), typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2), {
+    mode: 0o600,
+  });
 }
 
 /** A home with config.toml (flag on by default) and ChatGPT tokens minted by the backend. */
 export async function chatgptHome(
   backend: DevBackend,
-  o: { flag?: boolean; tokens?: DevTokens; issue?: Parameters<DevBackend['issueTokens']>[0]; extra?: Record<string, unknown>; config?: string } = {},
+  o: {
+    flag?: boolean;
+    tokens?: DevTokens;
+    issue?: Parameters<DevBackend['issueTokens']>[0];
+    extra?: Record<string, unknown>;
+    config?: string;
+  } = {},
 ): Promise<{ home: string; tokens: DevTokens }> {
   const home = tempHome();
   writeConfig(home, { backend, flag: o.flag ?? true, ...(o.config ? { extra: o.config } : {}) });
@@ -107,11 +118,17 @@ export function req(backend: DevBackend, path = '/wham/usage', method = 'GET') {
   return { url: new URL(`${backend.chatgptBaseUrl}${path}`), method };
 }
 
-export function decodeAssertion(header: string): { agent_runtime_id: string; task_id: string; timestamp: string; signature: string } {
+export function decodeAssertion(header: string): {
+  agent_runtime_id: string;
+  task_id: string;
+  timestamp: string;
+  signature: string;
+} {
   const token = header.replace(/^AgentAssertion /, '');
   return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
 }
 
-export const registrations = (b: DevBackend) => b.requests({ path: '/backend-api/v1/agent/register', method: 'POST' });
+export const registrations = (b: DevBackend) =>
+  b.requests({ path: '/backend-api/v1/agent/register', method: 'POST' });
 export const taskRegistrations = (b: DevBackend) =>
   b.requests({ method: 'POST' }).filter((r) => /\/v1\/agent\/[^/]+\/task\/register$/.test(r.path));

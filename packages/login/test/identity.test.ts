@@ -1,6 +1,6 @@
-import { AgentKey } from '@codex-ts/agent-identity';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AgentKey } from '@codex-ts/agent-identity';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentTaskUnavailableError } from '../src/index.js';
 import {
@@ -45,7 +45,9 @@ describe('when agent identity does not apply', () => {
     });
     expect(await m.threadProvider('thread-1').headers(req(backend))).toEqual(h);
     expect(await m.ensureThreadTask('thread-1')).toBeUndefined();
-    expect(backend.requests().filter((r) => r.path.includes('/agent/') || r.path.includes('authenticate'))).toEqual([]);
+    expect(
+      backend.requests().filter((r) => r.path.includes('/agent/') || r.path.includes('authenticate')),
+    ).toEqual([]);
     expect((await m.status()).agentIdentity).toMatchObject({ enabled: false, state: 'off' });
     expect(stored(home).agent_identity).toBeUndefined();
   });
@@ -56,7 +58,9 @@ describe('when agent identity does not apply', () => {
     writeAuth(home, { OPENAI_API_KEY: 'sk-test-key' });
     const m = await managerFor(backend, home);
     expect(await m.defaultProvider().headers(req(backend))).toEqual({ Authorization: 'Bearer sk-test-key' });
-    expect(await m.threadProvider('t').headers(req(backend))).toEqual({ Authorization: 'Bearer sk-test-key' });
+    expect(await m.threadProvider('t').headers(req(backend))).toEqual({
+      Authorization: 'Bearer sk-test-key',
+    });
     expect(backend.requests()).toEqual([]);
     expect((await m.status()).agentIdentity.state).toBe('not_applicable');
   });
@@ -76,7 +80,9 @@ describe('when agent identity does not apply', () => {
     const { home, tokens } = await chatgptHome(backend);
     const m = await managerFor(backend, home, { trustedOrigins: ['https://files.example.net'] });
     const p = m.defaultProvider();
-    expect(await p.headers({ url: new URL('https://evil.example.com/backend-api'), method: 'GET' })).toEqual({});
+    expect(await p.headers({ url: new URL('https://evil.example.com/backend-api'), method: 'GET' })).toEqual(
+      {},
+    );
     expect(await p.headers({ url: new URL('http://10.0.0.1/x'), method: 'GET' })).toEqual({});
     await p.headers(req(backend)); // warm
     expect(await p.headers({ url: new URL('https://evil.example.com/x'), method: 'GET' })).toEqual({});
@@ -84,7 +90,9 @@ describe('when agent identity does not apply', () => {
       Authorization: `Bearer ${tokens.access_token}`,
       'ChatGPT-Account-ID': tokens.account_id,
     });
-    expect((await m.threadProvider('t1').headers({ url: new URL('https://evil.example.com/'), method: 'GET' }))).toEqual({});
+    expect(
+      await m.threadProvider('t1').headers({ url: new URL('https://evil.example.com/'), method: 'GET' }),
+    ).toEqual({});
   });
 });
 
@@ -141,7 +149,9 @@ describe('identity registration', () => {
     backend.clearRequests();
     const m2 = await managerFor(backend, home);
     const second = await m2.defaultProvider().headers(req(backend));
-    expect(decodeAssertion(second.Authorization!).task_id).toBe(decodeAssertion(first.Authorization!).task_id);
+    expect(decodeAssertion(second.Authorization!).task_id).toBe(
+      decodeAssertion(first.Authorization!).task_id,
+    );
     expect(backend.requests()).toEqual([]);
     expect((await m2.status()).agentIdentity).toMatchObject({ state: 'active', backgroundTask: true });
   });
@@ -174,7 +184,10 @@ describe('identity registration', () => {
     const a = decodeAssertion(h.Authorization!);
     expect(a.agent_runtime_id).not.toBe('agent-stale');
     expect(registrations(backend)).toHaveLength(1);
-    expect(stored(home).agent_identity).toMatchObject({ agent_runtime_id: a.agent_runtime_id, background_task_id: a.task_id });
+    expect(stored(home).agent_identity).toMatchObject({
+      agent_runtime_id: a.agent_runtime_id,
+      background_task_id: a.task_id,
+    });
   });
 
   it('deletes a key whose stored public half does not match and registers again', async () => {
@@ -182,12 +195,20 @@ describe('identity registration', () => {
     const a = AgentKey.fromSeed(new Uint8Array(32).fill(7)).toPkcs8Base64();
     const b = AgentKey.fromSeed(new Uint8Array(32).fill(8)).toPkcs8Base64();
     // seed of key a, public key of key b (PKCS#8 v2)
-    const mixed = Buffer.concat([Buffer.from(a, 'base64').subarray(0, 50), Buffer.from(b, 'base64').subarray(50)]).toString('base64');
+    const mixed = Buffer.concat([
+      Buffer.from(a, 'base64').subarray(0, 50),
+      Buffer.from(b, 'base64').subarray(50),
+    ]).toString('base64');
     expect(() => AgentKey.fromPkcs8Base64(mixed)).toThrow();
     const { home } = await chatgptHome(backend, {
       tokens,
       extra: {
-        agent_identity: { workspace_id: tokens.account_id, agent_runtime_id: 'agent-x', agent_private_key: mixed, registered_at: 'x' },
+        agent_identity: {
+          workspace_id: tokens.account_id,
+          agent_runtime_id: 'agent-x',
+          agent_private_key: mixed,
+          registered_at: 'x',
+        },
       },
     });
     const m = await managerFor(backend, home);
@@ -248,7 +269,11 @@ describe('identity registration', () => {
     writeConfig(home, { backend, flag: true });
     const t = await backend.issueTokens({ email: uniqueEmail() });
     const m = await managerFor(backend, home);
-    await m.loginWithChatgptAuthTokens({ idToken: t.id_token, accessToken: t.access_token, accountId: t.account_id });
+    await m.loginWithChatgptAuthTokens({
+      idToken: t.id_token,
+      accessToken: t.access_token,
+      accountId: t.account_id,
+    });
     expect(m.authCached()?.mode).toBe('chatgptAuthTokens');
     const h = await m.defaultProvider().headers(req(backend));
     expect(h.Authorization).toMatch(/^AgentAssertion /);
@@ -263,7 +288,10 @@ describe('tasks', () => {
     const { home } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
     const p = m.threadProvider('thread-1');
-    const [h1, h2] = await Promise.all([p.headers(req(backend)), m.threadProvider('thread-1').headers(req(backend))]);
+    const [h1, h2] = await Promise.all([
+      p.headers(req(backend)),
+      m.threadProvider('thread-1').headers(req(backend)),
+    ]);
     expect(decodeAssertion(h1!.Authorization!).task_id).toBe(decodeAssertion(h2!.Authorization!).task_id);
     const threads = taskRegistrations(backend).filter((r) => r.taskKind === 'thread');
     expect(threads).toHaveLength(1);
@@ -280,8 +308,13 @@ describe('tasks', () => {
     const a = await m.threadProvider('thread-a').headers(req(backend));
     const b = await m.threadProvider('thread-b').headers(req(backend));
     expect(decodeAssertion(a.Authorization!).task_id).not.toBe(decodeAssertion(b.Authorization!).task_id);
-    expect(decodeAssertion(a.Authorization!).agent_runtime_id).toBe(decodeAssertion(b.Authorization!).agent_runtime_id);
-    const refs = backend.tasks().filter((t) => t.kind === 'thread').map((t) => t.externalTaskRef);
+    expect(decodeAssertion(a.Authorization!).agent_runtime_id).toBe(
+      decodeAssertion(b.Authorization!).agent_runtime_id,
+    );
+    const refs = backend
+      .tasks()
+      .filter((t) => t.kind === 'thread')
+      .map((t) => t.externalTaskRef);
     expect(refs).toEqual(expect.arrayContaining(['thread-a', 'thread-b']));
     expect(taskRegistrations(backend)).toHaveLength(2);
   });
@@ -292,7 +325,10 @@ describe('tasks', () => {
     await m.defaultProvider().headers(req(backend)); // identity + background task
     backend.clearRequests();
     backend.injectFault({ path: '/backend-api/v1/agent/*/task/register', status: 500, count: 1 });
-    const err = await m.threadProvider('thread-1').headers(req(backend)).catch((e) => e);
+    const err = await m
+      .threadProvider('thread-1')
+      .headers(req(backend))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AgentTaskUnavailableError);
     expect(err.retryable).toBe(true);
     const h = await m.threadProvider('thread-1').headers(req(backend));
@@ -332,7 +368,9 @@ describe('tasks', () => {
     expect(decodeAssertion(h.Authorization!).task_id).toBe(persisted.taskId);
     expect(backend.requests()).toEqual([]);
     // a task of another runtime is refused and a new one registered
-    expect(await m2.restoreThreadTask('thread-10', { ...persisted, agentRuntimeId: 'agent-other' })).toBe(false);
+    expect(await m2.restoreThreadTask('thread-10', { ...persisted, agentRuntimeId: 'agent-other' })).toBe(
+      false,
+    );
     await m2.threadProvider('thread-10').headers(req(backend));
     expect(taskRegistrations(backend)).toHaveLength(1);
   });
@@ -342,7 +380,11 @@ describe('tasks', () => {
     const m = await managerFor(backend, home);
     const before = decodeAssertion((await m.threadProvider('thread-1').headers(req(backend))).Authorization!);
     const other = await backend.issueTokens({ email: uniqueEmail(), accountId: 'ws-changed' });
-    await m.saveChatgptTokens({ idToken: other.id_token, accessToken: other.access_token, refreshToken: other.refresh_token });
+    await m.saveChatgptTokens({
+      idToken: other.id_token,
+      accessToken: other.access_token,
+      refreshToken: other.refresh_token,
+    });
     const after = decodeAssertion((await m.threadProvider('thread-1').headers(req(backend))).Authorization!);
     expect(after.agent_runtime_id).not.toBe(before.agent_runtime_id);
     expect(after.task_id).not.toBe(before.task_id);
@@ -359,7 +401,9 @@ describe('fallback', () => {
     const all = await Promise.all(Array.from({ length: 5 }, () => p.headers(req(backend))));
     for (const h of all) expect(h.Authorization).toBe(`Bearer ${tokens.access_token}`);
     expect(await p.headers(req(backend))).toMatchObject({ Authorization: `Bearer ${tokens.access_token}` });
-    expect(await m.threadProvider('t').headers(req(backend))).toMatchObject({ Authorization: `Bearer ${tokens.access_token}` });
+    expect(await m.threadProvider('t').headers(req(backend))).toMatchObject({
+      Authorization: `Bearer ${tokens.access_token}`,
+    });
     expect(backend.requests({ path: '/backend-api/authenticate_app_v2' })).toHaveLength(3);
     expect(registrations(backend)).toHaveLength(0);
     const warnings = log.warnings();
@@ -367,7 +411,11 @@ describe('fallback', () => {
     expect(warnings[0]!.msg).toBe('agent identity unavailable; falling back to bearer authorization');
     expect(String(warnings[0]!.reason)).toMatch(/biscuit: http_status 503/);
     const s = await m.status();
-    expect(s.agentIdentity).toMatchObject({ enabled: true, state: 'fallback', fallbackReason: expect.stringMatching(/503/) });
+    expect(s.agentIdentity).toMatchObject({
+      enabled: true,
+      state: 'fallback',
+      fallbackReason: expect.stringMatching(/503/),
+    });
     expect(p.describe()).toMatchObject({ scheme: 'bearer', detail: expect.stringMatching(/fallback/) });
     // an explicit retry leaves fallback
     m.retryAgentIdentity();

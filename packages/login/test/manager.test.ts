@@ -29,7 +29,10 @@ const refreshes = () => backend.requests({ path: '/oauth/token' });
 
 describe('loading auth', () => {
   it('reads managed ChatGPT tokens and their claims', async () => {
-    const { home, tokens } = await chatgptHome(backend, { flag: false, issue: { plan: 'business', fedramp: true } });
+    const { home, tokens } = await chatgptHome(backend, {
+      flag: false,
+      issue: { plan: 'business', fedramp: true },
+    });
     const m = await managerFor(backend, home);
     const a = m.authCached()!;
     expect(a.toJSON()).toMatchObject({
@@ -45,7 +48,9 @@ describe('loading auth', () => {
 
   it('CODEX_API_KEY wins; OPENAI_API_KEY only when nothing is stored', async () => {
     const { home } = await chatgptHome(backend, { flag: false });
-    const withEnv = await managerFor(backend, home, { env: { CODEX_API_KEY: 'sk-env', OPENAI_API_KEY: 'sk-openai' } });
+    const withEnv = await managerFor(backend, home, {
+      env: { CODEX_API_KEY: 'sk-env', OPENAI_API_KEY: 'sk-openai' },
+    });
     expect(withEnv.authCached()).toMatchObject({ mode: 'apikey', source: 'env' });
     expect(withEnv.authCached()!.token()).toBe('sk-env');
     const stored = await managerFor(backend, home, { env: { OPENAI_API_KEY: 'sk-openai' } });
@@ -54,7 +59,9 @@ describe('loading auth', () => {
     expect(empty.authCached()!.token()).toBe('sk-openai');
     const none = await managerFor(backend, tempHome(), { env: {} });
     expect(none.authCached()).toBeUndefined();
-    await expect(none.defaultProvider().headers({ url: new URL(backend.chatgptBaseUrl), method: 'GET' })).rejects.toMatchObject({
+    await expect(
+      none.defaultProvider().headers({ url: new URL(backend.chatgptBaseUrl), method: 'GET' }),
+    ).rejects.toMatchObject({
       code: 'auth_unavailable',
     });
   });
@@ -78,7 +85,11 @@ describe('login and logout', () => {
     const seen: unknown[] = [];
     m.subscribe((a) => seen.push(a?.mode));
     await m.loginWithApiKey('  sk-new  ');
-    expect(stored(home)).toEqual({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-new', unknown_future_field: { x: 1 } });
+    expect(stored(home)).toEqual({
+      auth_mode: 'apikey',
+      OPENAI_API_KEY: 'sk-new',
+      unknown_future_field: { x: 1 },
+    });
     expect(m.authCached()!.token()).toBe('sk-new');
     expect(await m.logout()).toBe(true);
     expect(m.authCached()).toBeUndefined();
@@ -103,7 +114,15 @@ describe('token refresh', () => {
   it('refreshes when the access token expires within 5 minutes, keeping other fields', async () => {
     const { home, tokens } = await chatgptHome(backend, {
       issue: { expiresIn: 240 },
-      extra: { agent_identity: { workspace_id: 'w', agent_runtime_id: 'r', agent_private_key: 'k', registered_at: 't' }, keep_me: 1 },
+      extra: {
+        agent_identity: {
+          workspace_id: 'w',
+          agent_runtime_id: 'r',
+          agent_private_key: 'k',
+          registered_at: 't',
+        },
+        keep_me: 1,
+      },
     });
     const m = await managerFor(backend, home);
     const changes: unknown[] = [];
@@ -114,7 +133,12 @@ describe('token refresh', () => {
     const doc = stored(home);
     expect(doc.tokens.access_token).toBe(a!.token());
     expect(doc.tokens.refresh_token).not.toBe(tokens.refresh_token);
-    expect(doc.agent_identity).toEqual({ workspace_id: 'w', agent_runtime_id: 'r', agent_private_key: 'k', registered_at: 't' });
+    expect(doc.agent_identity).toEqual({
+      workspace_id: 'w',
+      agent_runtime_id: 'r',
+      agent_private_key: 'k',
+      registered_at: 't',
+    });
     expect(doc.keep_me).toBe(1);
     expect(changes).toEqual(['chatgpt']);
     // now fresh: no further refresh

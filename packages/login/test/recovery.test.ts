@@ -1,6 +1,6 @@
-import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   chatgptHome,
@@ -28,7 +28,10 @@ beforeEach(() => {
 
 const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
 const usage = () => `${backend.chatgptBaseUrl}/wham/usage`;
-const usageLog = () => backend.requests({ path: '/backend-api/wham/usage' }).map((r) => `${r.status} ${r.authScheme} ${r.reason ?? ''}`.trim());
+const usageLog = () =>
+  backend
+    .requests({ path: '/backend-api/wham/usage' })
+    .map((r) => `${r.status} ${r.authScheme} ${r.reason ?? ''}`.trim());
 
 describe('401 on an AgentAssertion', () => {
   it('unknown task: drops the background task, registers a new one, retries once', async () => {
@@ -46,7 +49,9 @@ describe('401 on an AgentAssertion', () => {
     const rec = stored(home).agent_identity;
     expect(rec.agent_runtime_id).toBe(old.agent_runtime_id);
     expect(rec.background_task_id).not.toBe(old.task_id);
-    expect(decodeAssertion((await p.headers(req(backend))).Authorization!).task_id).toBe(rec.background_task_id);
+    expect(decodeAssertion((await p.headers(req(backend))).Authorization!).task_id).toBe(
+      rec.background_task_id,
+    );
   });
 
   it('unknown runtime: drops the identity, registers a new identity and task, retries once', async () => {
@@ -76,7 +81,11 @@ describe('401 on an AgentAssertion', () => {
     backend.forgetTask(old.task_id);
     backend.clearRequests();
     const events = `${backend.chatgptBaseUrl}/codex/analytics-events/events`;
-    const res = await fetchWithAuth(tp, events, { method: 'POST', body: '{"events":[]}', headers: { 'content-type': 'application/json' } });
+    const res = await fetchWithAuth(tp, events, {
+      method: 'POST',
+      body: '{"events":[]}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(202);
     expect(taskRegistrations(backend).map((r) => r.taskKind)).toEqual(['thread']);
     const now = backend.tasks().filter((t) => t.externalTaskRef === 'thread-7');
@@ -153,7 +162,12 @@ describe('401 on a bearer request', () => {
     const { home, tokens } = await chatgptHome(backend, { flag: false });
     const m = await managerFor(backend, home);
     const p = m.defaultProvider();
-    backend.injectFault({ path: '/backend-api/wham/usage', status: 401, count: 1, body: { error: { code: 'expired_bearer' } } });
+    backend.injectFault({
+      path: '/backend-api/wham/usage',
+      status: 401,
+      count: 1,
+      body: { error: { code: 'expired_bearer' } },
+    });
     const res = await fetchWithAuth(p, usage());
     expect(res.status).toBe(200);
     expect(backend.requests({ path: '/oauth/token' })).toHaveLength(1);
@@ -165,7 +179,12 @@ describe('401 on a bearer request', () => {
     const { home } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
     const p = m.bearerProvider();
-    backend.injectFault({ path: '/backend-api/wham/usage', status: 401, count: 1, body: { error: { code: 'invalid_bearer' } } });
+    backend.injectFault({
+      path: '/backend-api/wham/usage',
+      status: 401,
+      count: 1,
+      body: { error: { code: 'invalid_bearer' } },
+    });
     expect((await fetchWithAuth(p, usage())).status).toBe(200);
     expect(registrations(backend)).toHaveLength(0);
   });

@@ -1,10 +1,18 @@
-import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthManager } from '../src/index.js';
-import { captureLogger, chatgptHome, type DevBackend, decodeAssertion, managerFor, req, startDevBackend } from './helpers.js';
+import {
+  captureLogger,
+  chatgptHome,
+  type DevBackend,
+  decodeAssertion,
+  managerFor,
+  req,
+  startDevBackend,
+} from './helpers.js';
 
 let backend: DevBackend;
 beforeAll(async () => {
@@ -47,9 +55,19 @@ describe('secrets never leak', () => {
     await fetchWithAuth(p, `${backend.chatgptBaseUrl}/wham/usage`);
     backend.setClockOffset(0);
     // refresh failures
-    backend.injectFault({ path: '/oauth/token', status: 401, count: 1, body: { error: { code: 'refresh_token_reused' } } });
+    backend.injectFault({
+      path: '/oauth/token',
+      status: 401,
+      count: 1,
+      body: { error: { code: 'refresh_token_reused' } },
+    });
     surfaces.push(await m.refresh().catch((e) => e));
-    backend.injectFault({ path: '/oauth/token', status: 500, count: 1, body: { error: tokens.refresh_token } });
+    backend.injectFault({
+      path: '/oauth/token',
+      status: 500,
+      count: 1,
+      body: { error: tokens.refresh_token },
+    });
     const m2 = await managerFor(backend, home, { log });
     surfaces.push(await m2.refresh().catch((e) => e));
     // registration failure → fallback warning
@@ -59,16 +77,33 @@ describe('secrets never leak', () => {
     await m3.defaultProvider().headers(req(backend));
     // thread task failure error
     backend.injectFault({ path: '/backend-api/v1/agent/*/task/register', status: 400, count: 1 });
-    surfaces.push(await tp.headers(req(backend)).then(() => m.threadProvider('thread-fail').headers(req(backend))).catch((e) => e));
+    surfaces.push(
+      await tp
+        .headers(req(backend))
+        .then(() => m.threadProvider('thread-fail').headers(req(backend)))
+        .catch((e) => e),
+    );
     // corrupt file error
     const corruptHome = (await chatgptHome(backend)).home;
     writeFileSync(join(corruptHome, 'auth.json'), `{"OPENAI_API_KEY": "sk-super-secret-api-key",`);
     surfaces.push(await AuthManager.create({ codexHome: corruptHome, env: {} }).catch((e) => e));
     // api key auth objects
-    const mk = await managerFor(backend, (await chatgptHome(backend)).home, { env: { CODEX_API_KEY: 'sk-super-secret-api-key' }, log });
+    const mk = await managerFor(backend, (await chatgptHome(backend)).home, {
+      env: { CODEX_API_KEY: 'sk-super-secret-api-key' },
+      log,
+    });
     surfaces.push(mk, mk.authCached(), mk.defaultProvider());
 
-    surfaces.push(m, m.authCached(), p, tp, m.bearerProvider(), await m.status(), p.describe(), tp.describe());
+    surfaces.push(
+      m,
+      m.authCached(),
+      p,
+      tp,
+      m.bearerProvider(),
+      await m.status(),
+      p.describe(),
+      tp.describe(),
+    );
     const rendered = [
       log.text(),
       ...surfaces.map((s) => inspect(s, { depth: 10, showHidden: false })),
@@ -79,7 +114,9 @@ describe('secrets never leak', () => {
           return '';
         }
       }),
-      ...surfaces.filter((s): s is Error => s instanceof Error).flatMap((e) => [e.message, e.stack ?? '', inspect(e.cause, { depth: 10 })]),
+      ...surfaces
+        .filter((s): s is Error => s instanceof Error)
+        .flatMap((e) => [e.message, e.stack ?? '', inspect(e.cause, { depth: 10 })]),
     ].join('\n');
     expect(surfaces.filter((s) => s instanceof Error)).toHaveLength(4);
     expect(log.text()).toContain('falling back to bearer');
@@ -91,7 +128,10 @@ describe('secrets never leak', () => {
 
   it('the default pino logger redacts credential fields', async () => {
     const log = captureLogger();
-    log.logger.warn({ authorization: 'Bearer abc', headers: { Authorization: 'AgentAssertion xyz' }, access_token: 'tok' }, 'x');
+    log.logger.warn(
+      { authorization: 'Bearer abc', headers: { Authorization: 'AgentAssertion xyz' }, access_token: 'tok' },
+      'x',
+    );
     expect(log.text()).not.toMatch(/abc|xyz|tok"/);
     expect(log.text()).toContain('[redacted]');
   });

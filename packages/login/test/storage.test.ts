@@ -55,7 +55,9 @@ describe('CODEX_HOME and config.toml', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.path).toBe(path);
     expect(err.key).toBe('features.use_agent_identity');
-    expect(err.message).toBe(`${path}: \`features.use_agent_identity\` must be true or false, found a string`);
+    expect(err.message).toBe(
+      `${path}: \`features.use_agent_identity\` must be true or false, found a string`,
+    );
 
     writeFileSync(path, 'cli_auth_credentials_store = "keyring"\n');
     await expect(loadLoginConfig(home)).rejects.toThrow(/"keyring"` is not supported/);
@@ -71,9 +73,21 @@ describe('auth.json', () => {
     const doc = {
       auth_mode: 'chatgpt',
       OPENAI_API_KEY: null,
-      tokens: { id_token: 'i', access_token: 'a', refresh_token: 'r', account_id: 'acc', future_token_field: 1 },
+      tokens: {
+        id_token: 'i',
+        access_token: 'a',
+        refresh_token: 'r',
+        account_id: 'acc',
+        future_token_field: 1,
+      },
       last_refresh: '2026-04-13T12:00:00Z',
-      agent_identity: { workspace_id: 'acc', agent_runtime_id: 'rt', agent_private_key: 'k', registered_at: 'x', extra: true },
+      agent_identity: {
+        workspace_id: 'acc',
+        agent_runtime_id: 'rt',
+        agent_private_key: 'k',
+        registered_at: 'x',
+        extra: true,
+      },
       personal_access_token: 'future',
     };
     const parsed = parseAuthDotJson(JSON.stringify(doc), '/p/auth.json');
@@ -109,7 +123,10 @@ describe('file store', () => {
     expect(await store.load()).toBeUndefined();
     await updateAuthStore(store, () => ({ OPENAI_API_KEY: 'sk-1', custom: { a: 1 } }));
     expect(statSync(store.location).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(store.location, 'utf8'))).toEqual({ OPENAI_API_KEY: 'sk-1', custom: { a: 1 } });
+    expect(JSON.parse(readFileSync(store.location, 'utf8'))).toEqual({
+      OPENAI_API_KEY: 'sk-1',
+      custom: { a: 1 },
+    });
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(home).sort()).toEqual(['auth.json']);
   });
@@ -131,7 +148,9 @@ describe('file store', () => {
     const home = tempHome();
     const store = new FileAuthStore(home);
     writeFileSync(store.location, 'garbage{');
-    await expect(updateAuthStore(store, () => ({ OPENAI_API_KEY: 'x' }))).rejects.toBeInstanceOf(AuthFileError);
+    await expect(updateAuthStore(store, () => ({ OPENAI_API_KEY: 'x' }))).rejects.toBeInstanceOf(
+      AuthFileError,
+    );
     expect(readFileSync(store.location, 'utf8')).toBe('garbage{');
   });
 
@@ -162,8 +181,19 @@ describe('id_token claims', () => {
       isFedramp: true,
     });
     expect(
-      parseIdToken(jwt({ 'https://api.openai.com/profile': { email: 'p@x' }, 'https://api.openai.com/auth': { user_id: 'u2' } })),
-    ).toEqual({ email: 'p@x', chatgptPlanType: undefined, chatgptUserId: 'u2', chatgptAccountId: undefined, isFedramp: false });
+      parseIdToken(
+        jwt({
+          'https://api.openai.com/profile': { email: 'p@x' },
+          'https://api.openai.com/auth': { user_id: 'u2' },
+        }),
+      ),
+    ).toEqual({
+      email: 'p@x',
+      chatgptPlanType: undefined,
+      chatgptUserId: 'u2',
+      chatgptAccountId: undefined,
+      isFedramp: false,
+    });
     expect(parseIdToken('not-a-jwt').email).toBeUndefined();
   });
 });
@@ -171,9 +201,15 @@ describe('id_token claims', () => {
 describe('refresh failure classification', () => {
   it('known codes and 401 are permanent, the rest transient', () => {
     const c = (status: number, body: unknown) => classifyRefreshFailure(status, JSON.stringify(body));
-    expect(c(401, { error: { code: 'refresh_token_reused' } })).toMatchObject({ permanent: true, reason: 'exhausted' });
+    expect(c(401, { error: { code: 'refresh_token_reused' } })).toMatchObject({
+      permanent: true,
+      reason: 'exhausted',
+    });
     expect(c(400, { error: 'refresh_token_expired' })).toMatchObject({ permanent: true, reason: 'expired' });
-    expect(c(400, { code: 'refresh_token_invalidated' })).toMatchObject({ permanent: true, reason: 'revoked' });
+    expect(c(400, { code: 'refresh_token_invalidated' })).toMatchObject({
+      permanent: true,
+      reason: 'revoked',
+    });
     expect(c(401, {})).toMatchObject({ permanent: true, reason: 'unauthorized' });
     expect(c(503, {})).toMatchObject({ permanent: false, reason: 'other', code: 'refresh_transient' });
   });
