@@ -21,7 +21,8 @@ export interface CliIo {
 const USAGE = `usage: codex-ts-login <command>
 
 commands:
-  status [--json]                                   auth mode, account, plan, agent identity state
+  status [--json] [--check]                         auth mode, account, plan, agent identity state
+                                                    (--check: register/load the identity first)
   login --with-api-key                              read an API key from stdin and store it
   logout                                            remove stored credentials
   print-authorization [--thread <id>] [--url <u>]   print the Authorization header value a backend call would carry now
@@ -71,8 +72,11 @@ export async function main(
     switch (command) {
       case 'status': {
         const json = takeFlag(args, '--json');
+        const check = takeFlag(args, '--check');
         expectNoArgs(args);
         const manager = await AuthManager.create(options);
+        // --check: try to get the identity and background task now, so a fallback shows up here.
+        if (check) await manager.prewarmAgentIdentity();
         const s = await manager.status();
         if (json) {
           io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
@@ -132,6 +136,8 @@ export async function main(
         expectNoArgs(args);
         const manager = await AuthManager.create(options);
         const target = new URL(url ?? normalizeChatgptBaseUrl(manager.config.chatgptBaseUrl));
+        // A one-shot process waits for registration instead of answering with bearer after registrationWaitMs.
+        if (!threadId) await manager.prewarmAgentIdentity();
         const provider = threadId ? manager.threadProvider(threadId) : manager.defaultProvider();
         const headers = await provider.headers({ url: target, method: 'POST' });
         const value = headers.Authorization;

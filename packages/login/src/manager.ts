@@ -87,6 +87,11 @@ export interface AuthManagerOptions {
   registrationAttempts?: number;
   /** Delay before retry n is n × this (default 250 ms). */
   registrationRetryDelayMs?: number;
+  /**
+   * How long a default/background call waits for the identity and background task before it is served
+   * with bearer instead (registration goes on in the background). Default 8000 ms. Thread calls always wait.
+   */
+  registrationWaitMs?: number;
   /** Refreshes host-supplied ChatGPT tokens after a 401 (chatgptAuthTokens mode). */
   refreshExternalTokens?: (context: {
     previousAccountId: string | undefined;
@@ -717,7 +722,7 @@ export class AuthManager {
     let task: ResolvedTask | undefined;
     if (scope.kind !== 'bearer' && this.#wantsAssertion(cls)) {
       const reg = this.#registry()!;
-      task = scope.kind === 'thread' ? await reg.thread(scope.threadId) : await reg.background();
+      task = scope.kind === 'thread' ? await reg.thread(scope.threadId) : await this.#boundedBackground(reg);
     }
     const w = this.#buildWarm();
     if (!w) throw new AuthUnavailableError('not logged in');
@@ -725,6 +730,41 @@ export class AuthManager {
     if (task)
       return this.#withRouting(task.identity.signer.authorizationHeader(task.target, this.#clock.now()), w);
     return this.#bearerHeaders(w);
+  }
+
+  /** Waits for the background task at most `registrationWaitMs`; a slow registration must not hold up bearer-capable calls. */
+  #boundedBackground(reg: AgentTaskRegistry): Promise<ResolvedTask | undefined> {
+    const waitMs = this.#options.registrationWaitMs ?? 8000;
+    const pending = reg.background();
+    if (reg.warmBackground || !Number.isFinite(waitMs)) return pending;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#logger.debug({ waitMs }, 'agent identity registration still running; this call uses bearer');
+        resolve(undefined);
+      }, waitMs);
+      timer.unref?.();
+      pending.then(
+        (t) => {
+          clearTimeout(timer);
+          resolve(t);
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        },
+      );
+    });
+  }
+
+  /**
+   * Registers (or loads) the identity and background task now, e.g. at startup. Resolves true when
+   * assertions are available; false when agent identity is off, not applicable, or on bearer fallback.
+   */
+  async prewarmAgentIdentity(): Promise<boolean> {
+    const reg = this.#registry();
+    const a = await this.auth();
+    if (!reg || !a?.isChatgpt()) return false;
+    return (await reg.background()) !== undefined;
   }
 
   /** @internal 401 handling for the providers (DESIGN.md point 8 for assertions; reload → refresh for bearer). */

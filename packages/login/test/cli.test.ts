@@ -130,6 +130,22 @@ describe('codex-ts-login main()', () => {
     expect(existsSync(join(home, 'auth.json'))).toBe(false);
   });
 
+  it('status --check reports a fallback and why', async () => {
+    const { home } = await chatgptHome(backend);
+    backend.injectFault({ path: '/backend-api/authenticate_app_v2', status: 503, count: 3 });
+    const s = io(envFor(home));
+    expect(await main(['status', '--check', '--json'], s.io)).toBe(0);
+    expect(JSON.parse(s.out.join('')).agentIdentity).toMatchObject({
+      enabled: true,
+      state: 'fallback',
+      fallbackReason: expect.stringMatching(/biscuit: http_status 503/),
+    });
+    const ok = io(envFor(home));
+    expect(await main(['status', '--check'], ok.io)).toBe(0);
+    expect(ok.out.join('')).toMatch(/agent identity: +on \(active\)/);
+    expect(ok.out.join('')).toMatch(/background task: +held/);
+  });
+
   it('a bad config.toml is reported with file and key', async () => {
     const home = tempHome();
     writeConfig(home, { backend, extra: 'forced_chatgpt_workspace_id = 5' });

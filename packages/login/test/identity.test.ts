@@ -443,3 +443,37 @@ describe('fallback', () => {
     expect((await m.status()).agentIdentity.fallbackReason).toMatch(/auth_file_corrupt/);
   });
 });
+
+describe('registration timing and races', () => {
+  it('a slow registration does not hold up default calls; they use bearer until it lands', async () => {
+    const { home, tokens } = await chatgptHome(backend);
+    const m = await managerFor(backend, home, { registrationWaitMs: 20 });
+    backend.injectFault({ path: '/backend-api/v1/agent/register', delayMs: 400, count: 1 });
+    const h = await m.defaultProvider().headers(req(backend));
+    expect(h.Authorization).toBe(`Bearer ${tokens.access_token}`);
+    expect(await m.prewarmAgentIdentity()).toBe(true);
+    expect((await m.defaultProvider().headers(req(backend))).Authorization).toMatch(/^AgentAssertion /);
+    expect(registrations(backend)).toHaveLength(1);
+  });
+
+  it('two managers racing on one CODEX_HOME converge on one stored identity and background task', async () => {
+    const { home } = await chatgptHome(backend);
+    const [a, b] = await Promise.all([managerFor(backend, home), managerFor(backend, home)]);
+    const [ha, hb] = await Promise.all([
+      a.defaultProvider().headers(req(backend)),
+      b.defaultProvider().headers(req(backend)),
+    ]);
+    const rec = stored(home).agent_identity;
+    expect(decodeAssertion(ha.Authorization!).agent_runtime_id).toBe(rec.agent_runtime_id);
+    expect(decodeAssertion(hb.Authorization!).agent_runtime_id).toBe(rec.agent_runtime_id);
+    expect(decodeAssertion(ha.Authorization!).task_id).toBe(rec.background_task_id);
+    expect(decodeAssertion(hb.Authorization!).task_id).toBe(rec.background_task_id);
+  });
+
+  it('prewarm is a no-op with the flag off', async () => {
+    const { home } = await chatgptHome(backend, { flag: false });
+    const m = await managerFor(backend, home);
+    expect(await m.prewarmAgentIdentity()).toBe(false);
+    expect(backend.requests()).toEqual([]);
+  });
+});

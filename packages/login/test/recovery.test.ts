@@ -189,3 +189,36 @@ describe('401 on a bearer request', () => {
     expect(registrations(backend)).toHaveLength(0);
   });
 });
+
+describe('external (host-supplied) tokens', () => {
+  it('a 401 asks the host for new tokens once and retries', async () => {
+    const { home } = await chatgptHome(backend, { flag: false });
+    const first = await backend.issueTokens({ email: `ext-${Date.now()}@example.com` });
+    let calls = 0;
+    const m = await managerFor(backend, home, {
+      refreshExternalTokens: async ({ previousAccountId }) => {
+        calls++;
+        expect(previousAccountId).toBe(first.account_id);
+        const next = await backend.issueTokens({ email: `ext2-${Date.now()}@example.com` });
+        return { idToken: next.id_token, accessToken: next.access_token, accountId: next.account_id };
+      },
+    });
+    await m.loginWithChatgptAuthTokens({
+      idToken: first.id_token,
+      accessToken: first.access_token,
+      accountId: first.account_id,
+    });
+    expect(m.unauthorizedRecovery().mode).toBe('external');
+    backend.injectFault({
+      path: '/backend-api/wham/usage',
+      status: 401,
+      count: 1,
+      body: { error: { code: 'expired_bearer' } },
+    });
+    expect((await fetchWithAuth(m.defaultProvider(), usage())).status).toBe(200);
+    expect(calls).toBe(1);
+    expect(m.authCached()!.token()).not.toBe(first.access_token);
+    expect(backend.requests({ path: '/oauth/token' })).toHaveLength(0);
+    await m.logout();
+  });
+});
