@@ -135,3 +135,26 @@ describe('bad input', () => {
     expect((await fetch(`${b.url}/dev/state`)).status).toBe(200);
   });
 });
+
+describe('large bodies', () => {
+  it('answers a multi-megabyte streamed body with 413 instead of a reset', async () => {
+    const b = await backend();
+    const headers = { authorization: `Bearer ${(await b.issueTokens()).access_token}` };
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64) return controller.close();
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${b.chatgptBaseUrl}/files`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect([res.status, (await json(res)).error.code]).toEqual([413, 'body_too_large']);
+  });
+});
