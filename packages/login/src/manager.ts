@@ -805,8 +805,9 @@ export class AuthManager {
           { agentRuntimeId: claims.agentRuntimeId, taskId: claims.taskId },
           'server does not know the agent task; registering again',
         );
-        const dropped = await tasks.dropTask(claims.taskId);
-        return dropped || this.#taskReplaced(claims.taskId);
+        // After this the task is cached nowhere, so the retry carries a newly registered one.
+        await tasks.dropTask(claims.taskId);
+        return !lifecycle.fallback;
       }
       case 'unknown_runtime': {
         const current = lifecycle.current;
@@ -817,16 +818,11 @@ export class AuthManager {
         );
         tasks.clear();
         await lifecycle.drop(claims.agentRuntimeId);
-        return current !== undefined;
+        return !lifecycle.fallback;
       }
       default:
         return false;
     }
-  }
-
-  #taskReplaced(taskId: string): boolean {
-    // Another 401 dropped it first: a retry gets the new task.
-    return this.#tasks !== undefined && this.#tasks.warmBackground?.taskId !== taskId;
   }
 
   async #recoverBearer(sent: string): Promise<boolean> {
