@@ -1,6 +1,10 @@
 /** The server clock: real time plus an adjustable offset, so tests can move time instead of waiting. */
 export class Clock {
-  constructor(private offsetSeconds = 0) {}
+  private offsetSeconds = 0;
+
+  constructor(offsetSeconds = 0) {
+    this.setOffset(offsetSeconds);
+  }
 
   setOffset(seconds: number): void {
     if (!Number.isFinite(seconds)) throw new RangeError('clock offset must be a finite number of seconds');

@@ -124,3 +124,67 @@ describe('/dev helpers', () => {
     expect(b.identities()).toEqual([]);
   });
 });
+
+describe('secrets stay out of the log', () => {
+  it('records biscuit and signature requests without the biscuit, signature or tokens', async () => {
+    const b = await backend();
+    const t = await b.issueTokens();
+    const biscuitRes = await fetch(`${b.chatgptBaseUrl}/authenticate_app_v2`, {
+      headers: {
+        authorization: `Bearer ${t.access_token}`,
+        'x-original-method': 'POST',
+        'x-original-url': `${b.chatgptBaseUrl}/v1/agent/register`,
+      },
+    });
+    const biscuit = biscuitRes.headers.get('x-openai-authorization')!;
+    await postJson(
+      `${b.chatgptBaseUrl}/v1/agent/register`,
+      { bad: true },
+      { 'x-openai-authorization': biscuit },
+    );
+    await postJson(b.tokenUrl, {
+      client_id: 'c',
+      grant_type: 'refresh_token',
+      refresh_token: t.refresh_token,
+    });
+    const logged = JSON.stringify(await json(await fetch(`${b.url}/dev/requests`)));
+    const page = await (await fetch(`${b.url}/dev/`)).text();
+    for (const secret of [biscuit, t.access_token, t.refresh_token, t.id_token]) {
+      expect(logged).not.toContain(secret);
+      expect(page).not.toContain(secret);
+    }
+    expect(b.requests().map((r) => [r.path, r.authScheme, r.status, r.reason])).toEqual([
+      ['/backend-api/authenticate_app_v2', 'bearer', 200, undefined],
+      ['/backend-api/v1/agent/register', 'biscuit', 400, 'invalid_body'],
+      ['/oauth/token', 'none', 200, undefined],
+    ]);
+  });
+
+  it('keeps users apart by id, email and account, and answers HEAD like GET without a body', async () => {
+    const b = await backend();
+    const a = await b.issueTokens({
+      userId: 'user-a',
+      email: 'a@example.com',
+      accountId: 'acct-a',
+      fedramp: true,
+    });
+    await b.issueTokens({ userId: 'user-a', plan: 'pro' });
+    await b.issueTokens({ email: 'a@example.com', accountId: 'acct-b' });
+    expect(b.users()).toEqual([
+      { userId: 'user-a', email: 'a@example.com', plan: 'pro', accountId: 'acct-a', fedramp: true },
+      {
+        userId: expect.stringMatching(/^user-/),
+        email: 'a@example.com',
+        plan: 'plus',
+        accountId: 'acct-b',
+        fedramp: false,
+      },
+    ]);
+    const head = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${a.access_token}` },
+    });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backend, json, postJson } from './helpers.js';
+
+// Upstream's own test key (seed = 32 × 0x07), runtime agent-123, task task-123 (DESIGN.md "Golden vector").
+const GOLDEN = {
+  publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+  publicKeyHex: 'ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c',
+  timestamp: '2026-04-23T00:00:00Z',
+  header:
+    'AgentAssertion eyJhZ2VudF9ydW50aW1lX2lkIjoiYWdlbnQtMTIzIiwic2lnbmF0dXJlIjoiK0dsck9LUi9GSHh4aGttT2hnNWhqMTkrNU83aE0yTWd4TnJnVGZSZ0lYOENZbjEzQUpFU3Y1eVhrd3dVQzlqRGQ4Y3ZRUk11MWY4UHliZjYvTEJnRHc9PSIsInRhc2tfaWQiOiJ0YXNrLTEyMyIsInRpbWVzdGFtcCI6IjIwMjYtMDQtMjNUMDA6MDA6MDBaIn0',
+  registrationSignature:
+    '3HXOrVnOX7USh8WvXXCZnUyrvwUdaWFME6ZQv+foYCmk7QXzPpNPLR/Qe26X9XkHB2SGAZjnOifmm39FXjdACA==',
+};
+
+function goldenDataFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'dev-backend-golden-')), 'state.json');
+  const user = {
+    userId: 'user-golden',
+    email: 'golden@example.com',
+    plan: 'plus',
+    accountId: 'acct-golden',
+    fedramp: false,
+    createdAt: '2026-04-22T00:00:00.000Z',
+  };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      jwtSecret: Buffer.alloc(32, 1).toString('base64'),
+      users: [user],
+      identities: [
+        {
+          agentRuntimeId: 'agent-123',
+          publicKeySsh: GOLDEN.publicKeySsh,
+          publicKey: Buffer.from(GOLDEN.publicKeyHex, 'hex').toString('base64'),
+          userId: user.userId,
+          accountId: user.accountId,
+          registeredAt: '2026-04-22T00:00:00Z',
+          abom: { agent_version: '0', agent_harness_id: 'codex-cli', running_location: 'cli-linux' },
+          capabilities: [],
+        },
+      ],
+      tasks: [
+        {
+          agentRuntimeId: 'agent-123',
+          taskId: 'task-123',
+          kind: 'background',
+          registeredAt: '2026-04-22T00:00:00Z',
+        },
+      ],
+      refreshTokens: [],
+      revokedAccessTokenIds: [],
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+describe('upstream golden vector', () => {
+  it('accepts the header and the task-registration signature Codex itself produces', async () => {
+    const offset = (Date.parse(GOLDEN.timestamp) - Date.now()) / 1000;
+    const b = await backend({
+      dataFile: goldenDataFile(),
+      clockOffsetSeconds: offset,
+      taskIdResponse: 'plain',
+    });
+    const ok = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      headers: { authorization: GOLDEN.header, 'ChatGPT-Account-ID': 'acct-golden' },
+    });
+    expect(ok.status).toBe(200);
+    expect(b.requests().at(-1)).toMatchObject({
+      authScheme: 'assertion',
+      agentRuntimeId: 'agent-123',
+      taskId: 'task-123',
+      taskKind: 'background',
+    });
+    const task = await postJson(`${b.chatgptBaseUrl}/v1/agent/agent-123/task/register`, {
+      timestamp: GOLDEN.timestamp,
+      signature: GOLDEN.registrationSignature,
+    });
+    expect(task.status).toBe(200);
+    expect(await json(task)).toEqual({ task_id: expect.stringMatching(/^task_/) });
+
+    b.setClockOffset(offset + 301);
+    const stale = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      headers: { authorization: GOLDEN.header },
+    });
+    expect(stale.headers.get('x-openai-authorization-error')).toBe('stale_timestamp');
+    b.setClockOffset(offset - 301);
+    const future = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      headers: { authorization: GOLDEN.header },
+    });
+    expect(future.headers.get('x-openai-authorization-error')).toBe('future_timestamp');
+  });
+});
