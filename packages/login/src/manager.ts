@@ -809,7 +809,9 @@ export class AuthManager {
         await tasks.dropTask(claims.taskId);
         return !lifecycle.fallback;
       }
-      case 'unknown_runtime': {
+      case 'unknown_runtime':
+      case 'bad_signature': {
+        // bad_signature: the stored key is not the one the server registered for this runtime.
         const current = lifecycle.current;
         if (current && current.runtimeId !== claims.agentRuntimeId) return true; // already replaced
         this.#logger.info(

@@ -58,7 +58,7 @@ export function toPersistedThreadTask(task: ResolvedTask): PersistedThreadTask {
 }
 
 interface ThreadSlot {
-  readonly runtimeId: string;
+  runtimeId: string;
   readonly promise: Promise<ResolvedTask>;
   value: ResolvedTask | undefined;
 }
@@ -127,59 +127,71 @@ export class AgentTaskRegistry {
 
   async #ensureBackground(): Promise<ResolvedTask | undefined> {
     const host = this.#host;
-    const identity = await this.#identityOrFallback();
-    if (!identity) return undefined;
-    if (this.#background?.identity === identity) return this.#background;
+    for (let round = 0; ; round++) {
+      const identity = await this.#identityOrFallback();
+      if (!identity) return undefined;
+      if (this.#background?.identity === identity) return this.#background;
 
-    // Reuse a task a previous process (or this one) persisted.
-    let storedId = identity.storedBackgroundTaskId;
-    if (identity.store) {
-      const doc = await identity.store.load().catch(() => undefined);
-      const rec = readAgentIdentityRecord(doc?.agent_identity)?.record;
-      storedId =
-        rec?.agent_runtime_id === identity.runtimeId ? (rec.background_task_id ?? undefined) : undefined;
-    }
-    if (storedId)
-      return this.#setBackground(resolved(identity, storedId, 'background', identity.registeredAt));
-
-    let task: Awaited<ReturnType<typeof registerAgentTask>>;
-    try {
-      task = await withAttempts(host.registrationAttempts, host.retryDelayMs, () =>
-        registerAgentTask({
-          authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
-          signer: identity.signer,
-          kind: 'background',
-          ...this.#now(),
-          ...host.http,
-        }),
-      );
-    } catch (err) {
-      this.#lifecycle.enterFallback(err, 'background agent task registration');
-      return undefined;
-    }
-    host.logger.info(
-      { agentRuntimeId: identity.runtimeId, taskId: task.taskId },
-      'registered background agent task',
-    );
-    let taskId: string = task.taskId;
-    if (identity.store) {
-      try {
-        taskId = await identity.store.transaction(async (tx) => {
-          const doc = tx.current;
-          const rec = readAgentIdentityRecord(doc?.agent_identity)?.record;
-          if (!doc || !rec || rec.agent_runtime_id !== identity.runtimeId) return task.taskId;
-          if (rec.background_task_id) return rec.background_task_id; // another process won
-          await tx.write({ ...doc, agent_identity: { ...rec, background_task_id: task.taskId } });
-          return task.taskId;
-        });
-      } catch (err) {
-        host.logger.warn(
-          { error: describeFailure(err) },
-          'could not persist the background agent task; kept in memory',
-        );
+      // Reuse a task a previous process (or this one) persisted.
+      let storedId = identity.storedBackgroundTaskId;
+      if (identity.store) {
+        const doc = await identity.store.load().catch(() => undefined);
+        const rec = readAgentIdentityRecord(doc?.agent_identity)?.record;
+        storedId =
+          rec?.agent_runtime_id === identity.runtimeId ? (rec.background_task_id ?? undefined) : undefined;
       }
+      if (storedId)
+        return this.#setBackground(resolved(identity, storedId, 'background', identity.registeredAt));
+
+      let task: Awaited<ReturnType<typeof registerAgentTask>>;
+      try {
+        task = await withAttempts(host.registrationAttempts, host.retryDelayMs, () =>
+          registerAgentTask({
+            authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
+            signer: identity.signer,
+            kind: 'background',
+            ...this.#now(),
+            ...host.http,
+          }),
+        );
+      } catch (err) {
+        if (round === 0 && identityRejected(err)) {
+          // The server does not accept this identity (unknown runtime, or the stored key is not the one it
+          // registered): drop it and register a new one, once.
+          host.logger.info(
+            { agentRuntimeId: identity.runtimeId, error: describeFailure(err) },
+            'agent identity rejected; registering a new one',
+          );
+          await this.#lifecycle.drop(identity.runtimeId);
+          continue;
+        }
+        this.#lifecycle.enterFallback(err, 'background agent task registration');
+        return undefined;
+      }
+      host.logger.info(
+        { agentRuntimeId: identity.runtimeId, taskId: task.taskId },
+        'registered background agent task',
+      );
+      let taskId: string = task.taskId;
+      if (identity.store) {
+        try {
+          taskId = await identity.store.transaction(async (tx) => {
+            const doc = tx.current;
+            const rec = readAgentIdentityRecord(doc?.agent_identity)?.record;
+            if (!doc || !rec || rec.agent_runtime_id !== identity.runtimeId) return task.taskId;
+            if (rec.background_task_id) return rec.background_task_id; // another process won
+            await tx.write({ ...doc, agent_identity: { ...rec, background_task_id: task.taskId } });
+            return task.taskId;
+          });
+        } catch (err) {
+          host.logger.warn(
+            { error: describeFailure(err) },
+            'could not persist the background agent task; kept in memory',
+          );
+        }
+      }
+      return this.#setBackground(resolved(identity, taskId, 'background', task.registeredAt));
     }
-    return this.#setBackground(resolved(identity, taskId, 'background', task.registeredAt));
   }
 
   #setBackground(task: ResolvedTask): ResolvedTask {
@@ -202,23 +214,38 @@ export class AgentTaskRegistry {
     if (existing && existing.runtimeId === identity.runtimeId) return existing.promise;
 
     const host = this.#host;
-    const promise = registerAgentTask({
-      authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
-      signer: identity.signer,
-      kind: 'thread',
-      externalTaskRef: threadId,
-      ...this.#now(),
-      ...host.http,
-    }).then(
-      (t) => resolved(identity, t.taskId, 'thread', t.registeredAt),
-      (err: unknown) => {
-        throw new AgentTaskUnavailableError(
-          `agent task registration for the thread failed (${describeFailure(err)}); the next request will try again`,
-          isRetryableError(err),
-          { cause: err },
-        );
-      },
-    );
+    const register = async (): Promise<ResolvedTask> => {
+      let current = identity;
+      for (let round = 0; ; round++) {
+        try {
+          const t = await registerAgentTask({
+            authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
+            signer: current.signer,
+            kind: 'thread',
+            externalTaskRef: threadId,
+            ...this.#now(),
+            ...host.http,
+          });
+          slot.runtimeId = current.runtimeId; // slot is assigned below, before this first await resolves
+          return resolved(current, t.taskId, 'thread', t.registeredAt);
+        } catch (err) {
+          if (round === 0 && identityRejected(err)) {
+            await this.#lifecycle.drop(current.runtimeId);
+            const next = await this.#identityOrFallback();
+            if (next) {
+              current = next;
+              continue;
+            }
+          }
+          throw new AgentTaskUnavailableError(
+            `agent task registration for the thread failed (${describeFailure(err)}); the next request will try again`,
+            isRetryableError(err),
+            { cause: err },
+          );
+        }
+      }
+    };
+    const promise = register();
     const slot: ThreadSlot = { runtimeId: identity.runtimeId, promise, value: undefined };
     this.#threads.set(threadId, slot);
     promise.then(
@@ -294,6 +321,19 @@ export class AgentTaskRegistry {
     this.#threads.clear();
     this.#host.invalidate();
   }
+}
+
+/** A task registration the server refused because of the identity itself (not a transient failure). */
+export function identityRejected(err: unknown): boolean {
+  const e = err as { status?: number; body?: string } | undefined;
+  if (e?.status !== 401 && e?.status !== 404) return false;
+  let code: unknown;
+  try {
+    code = (JSON.parse(e.body ?? '') as { error?: { code?: unknown } }).error?.code;
+  } catch {
+    code = undefined;
+  }
+  return code === undefined || code === 'unknown_runtime' || code === 'bad_signature';
 }
 
 function isRetryableError(err: unknown): boolean {

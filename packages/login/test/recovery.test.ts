@@ -222,3 +222,48 @@ describe('external (host-supplied) tokens', () => {
     await m.logout();
   });
 });
+
+describe('a stored key the server does not know', () => {
+  async function mismatchedHome(keepBackgroundTask: boolean) {
+    const { home } = await chatgptHome(backend);
+    const m = await managerFor(backend, home);
+    await m.defaultProvider().headers(req(backend));
+    const doc = stored(home);
+    const { AgentKey } = await import('@codex-ts/agent-identity');
+    doc.agent_identity.agent_private_key = AgentKey.generate().toPkcs8Base64(); // same runtime id, another key
+    if (!keepBackgroundTask) delete doc.agent_identity.background_task_id;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(home, 'auth.json'), JSON.stringify(doc));
+    backend.clearRequests();
+    return { home, oldRuntime: doc.agent_identity.agent_runtime_id as string };
+  }
+
+  it('task registration rejected (bad_signature): the identity is replaced, not abandoned', async () => {
+    const { home, oldRuntime } = await mismatchedHome(false);
+    const m = await managerFor(backend, home);
+    const h = await m.defaultProvider().headers(req(backend));
+    expect(h.Authorization).toMatch(/^AgentAssertion /);
+    expect(decodeAssertion(h.Authorization!).agent_runtime_id).not.toBe(oldRuntime);
+    expect(m.agentIdentityFallback()).toBeUndefined();
+    expect(registrations(backend)).toHaveLength(1);
+    expect((await fetch(req(backend).url, { headers: h })).status).toBe(200);
+  });
+
+  it('thread task registration rejected: one new identity, then the thread task', async () => {
+    const { home, oldRuntime } = await mismatchedHome(false);
+    const m = await managerFor(backend, home);
+    const h = await m.threadProvider('thread-k').headers(req(backend));
+    expect(decodeAssertion(h.Authorization!).agent_runtime_id).not.toBe(oldRuntime);
+    expect(registrations(backend)).toHaveLength(1);
+    expect((await fetch(req(backend).url, { headers: h })).status).toBe(200);
+  });
+
+  it('assertion answered with bad_signature: re-register and retry once', async () => {
+    const { home, oldRuntime } = await mismatchedHome(true);
+    const m = await managerFor(backend, home);
+    const res = await fetchWithAuth(m.defaultProvider(), usage());
+    expect(res.status).toBe(200);
+    expect(usageLog()).toEqual(['401 assertion bad_signature', '200 assertion']);
+    expect(stored(home).agent_identity.agent_runtime_id).not.toBe(oldRuntime);
+  });
+});
