@@ -23,6 +23,12 @@ export function authError(code: string, message: string, status = 401): HttpErro
  * paused rather than destroyed, so the 413 can still be written; the caller drains it after answering.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') {
+    return Promise.reject(
+      new HttpError(415, 'unsupported_content_encoding', `content-encoding ${encoding} is not supported`),
+    );
+  }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     return Promise.reject(new HttpError(413, 'body_too_large', `request body exceeds ${maxBytes} bytes`));
@@ -136,10 +142,14 @@ export function errorBody(code: string, message: string): { error: { code: strin
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  const headers: Record<string, string> = {};
+  const body = errorBody(error.code, error.message);
+  // Upstream clients also read the error code from base64 JSON in `x-error-json`.
+  const headers: Record<string, string> = {
+    'x-error-json': Buffer.from(JSON.stringify(body)).toString('base64'),
+  };
   if (error.authError) headers['x-openai-authorization-error'] = error.code;
   if (error.status === 413) headers.connection = 'close';
-  sendJson(res, error.status, errorBody(error.code, error.message), headers);
+  sendJson(res, error.status, body, headers);
 }
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {

@@ -10,6 +10,8 @@ export interface RecordDraft {
   taskId?: string;
   taskKind?: TaskKind;
   reason?: string;
+  sentAccountId?: string;
+  sentFedramp?: boolean;
 }
 
 /** The recent requests, newest last, capped. */
@@ -19,8 +21,16 @@ export class RequestLog {
 
   constructor(private readonly max: number) {}
 
-  start(method: string, path: string, at: Date): RecordDraft {
-    return { at: at.toISOString(), method, path, authScheme: 'none' };
+  start(
+    method: string,
+    path: string,
+    at: Date,
+    routing: { accountId?: string; fedramp?: string } = {},
+  ): RecordDraft {
+    const draft: RecordDraft = { at: at.toISOString(), method, path, authScheme: 'none' };
+    if (routing.accountId) draft.sentAccountId = routing.accountId.slice(0, 200);
+    if (routing.fedramp?.trim().toLowerCase() === 'true') draft.sentFedramp = true;
+    return draft;
   }
 
   finish(draft: RecordDraft, status: number): void {
@@ -36,6 +46,8 @@ export class RequestLog {
     if (draft.taskId !== undefined) record.taskId = draft.taskId;
     if (draft.taskKind !== undefined) record.taskKind = draft.taskKind;
     if (draft.reason !== undefined) record.reason = draft.reason;
+    if (draft.sentAccountId !== undefined) record.sentAccountId = draft.sentAccountId;
+    if (draft.sentFedramp) record.sentFedramp = true;
     this.records.push(record);
     if (this.records.length > this.max) this.records.splice(0, this.records.length - this.max);
   }

@@ -49,6 +49,12 @@ function isDevPath(path: string): boolean {
   return path === '/dev' || path.startsWith('/dev/');
 }
 
+function routing(req: IncomingMessage): { accountId?: string; fedramp?: string } {
+  const accountId = header(req, 'chatgpt-account-id');
+  const fedramp = header(req, 'x-openai-fedramp');
+  return { ...(accountId ? { accountId } : {}), ...(fedramp ? { fedramp } : {}) };
+}
+
 function parseTarget(req: IncomingMessage): URL | undefined {
   const raw = req.url ?? '';
   if (!raw.startsWith('/')) return undefined;
@@ -113,7 +119,7 @@ export async function handleRequest(app: App, router: Router, req: IncomingMessa
   const method = (req.method ?? 'GET').toUpperCase();
   const url = parseTarget(req);
   const path = url ? normalizePath(url.pathname) : (req.url ?? '');
-  const record = app.log.start(method, path, app.clock.now());
+  const record = app.log.start(method, path, app.clock.now(), routing(req));
   const logged = !isDevPath(path);
   if (logged) res.once('close', () => app.log.finish(record, res.headersSent ? res.statusCode : 0));
   try {
@@ -165,7 +171,7 @@ async function handleUpgrade(
 ) {
   const url = parseTarget(req);
   const path = url ? normalizePath(url.pathname) : '';
-  const record = app.log.start('GET', path, app.clock.now());
+  const record = app.log.start('GET', path, app.clock.now(), routing(req));
   const fail = (error: HttpError, body?: unknown) => {
     record.reason = error.code;
     app.log.finish(record, error.status);

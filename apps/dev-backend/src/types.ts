@@ -46,6 +46,10 @@ export interface DevRequestRecord {
   status: number;
   /** The `x-openai-authorization-error` value or another failure reason. */
   reason?: string;
+  /** The ChatGPT-Account-ID header as sent (an id, not a secret). */
+  sentAccountId?: string;
+  /** True when `X-OpenAI-Fedramp: true` was sent. */
+  sentFedramp?: boolean;
 }
 
 export interface DevFault {

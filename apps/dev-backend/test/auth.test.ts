@@ -36,6 +36,7 @@ describe('protected endpoints', () => {
         taskId,
         taskKind: 'thread',
         status: 200,
+        sentAccountId: agent.tokens.account_id,
       },
     ]);
     const page = await (await fetch(`${b.url}/dev/requests`)).text();
@@ -149,6 +150,27 @@ describe('protected endpoints', () => {
     expect((await usage(b.chatgptBaseUrl, { authorization: `Bearer ${t.access_token}` })).reason).toBe(
       'expired_bearer',
     );
+  });
+
+  it('logs the routing headers and mirrors the error in x-error-json', async () => {
+    const b = await backend();
+    const t = await b.issueTokens({ fedramp: true });
+    await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      headers: {
+        authorization: `Bearer ${t.access_token}`,
+        'ChatGPT-Account-Id': t.account_id,
+        'X-OpenAI-Fedramp': 'true',
+      },
+    });
+    expect(b.requests().at(-1)).toMatchObject({
+      status: 200,
+      sentAccountId: t.account_id,
+      sentFedramp: true,
+    });
+    const denied = await fetch(`${b.chatgptBaseUrl}/wham/usage`);
+    const mirrored = JSON.parse(Buffer.from(denied.headers.get('x-error-json')!, 'base64').toString());
+    expect(mirrored).toEqual(await json(denied));
+    expect(b.requests().at(-1)!.sentFedramp).toBeUndefined();
   });
 
   it('accepts only a bearer token at authenticate_app_v2', async () => {

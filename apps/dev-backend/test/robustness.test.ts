@@ -35,6 +35,14 @@ describe('bad input', () => {
       [{ headers: { ...headers, 'content-type': 'application/json' } }, 400, 'missing_body'],
       [{ headers: { ...headers, 'content-type': 'application/json' }, body: '[1,2]' }, 400, 'invalid_body'],
       [{ headers: { ...headers, 'content-type': 'application/json' }, body: 'null' }, 400, 'invalid_body'],
+      [
+        {
+          headers: { ...headers, 'content-type': 'application/json', 'content-encoding': 'zstd' },
+          body: '{}',
+        },
+        415,
+        'unsupported_content_encoding',
+      ],
     ];
     for (const [init, status, code] of cases) {
       const res = await fetch(url, { method: 'POST', ...init });
