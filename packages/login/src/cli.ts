@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { normalizeChatgptBaseUrl } from '@codex-ts/agent-identity';
+import { isAgentAssertionHost, normalizeChatgptBaseUrl } from '@codex-ts/agent-identity';
 import type { AuthDotJson } from './auth-json.js';
 import { LoginError } from './errors.js';
 import { AuthManager, type AuthManagerOptions } from './manager.js';
@@ -137,7 +137,7 @@ export async function main(
         const manager = await AuthManager.create(options);
         const target = new URL(url ?? normalizeChatgptBaseUrl(manager.config.chatgptBaseUrl));
         // A one-shot process waits for registration instead of answering with bearer after registrationWaitMs.
-        if (!threadId) await manager.prewarmAgentIdentity();
+        if (!threadId && isAgentAssertionHost(target)) await manager.prewarmAgentIdentity();
         const provider = threadId ? manager.threadProvider(threadId) : manager.defaultProvider();
         const headers = await provider.headers({ url: target, method: 'POST' });
         const value = headers.Authorization;

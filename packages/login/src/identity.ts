@@ -194,7 +194,9 @@ export class AgentIdentityLifecycle {
   /** The process gives up on agent identity (bearer from now on) and says so once. */
   enterFallback(err: unknown, what: string): void {
     if (this.#fallback) return;
-    const reason = `${what} unavailable after ${this.#host.registrationAttempts} attempt(s) or a permanent error (${describeFailure(err)})`;
+    const reason = isRetryable(err)
+      ? `${what} failed ${this.#host.registrationAttempts} time(s) (${describeFailure(err)})`
+      : `${what} failed (${describeFailure(err)})`;
     this.#fallback = { reason, since: new Date().toISOString() };
     this.#host.logger.warn({ reason }, 'agent identity unavailable; falling back to bearer authorization');
     this.#host.invalidate();
