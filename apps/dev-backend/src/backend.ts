@@ -81,7 +81,8 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         process.stderr.write(`dev-backend: could not save ${dataFile}: ${(error as Error).message}\n`);
       }
     };
-    if (!persisted) state.onChange();
+    // The first save is not caught: a data file that cannot be written is a startup error.
+    if (!persisted) saveState(dataFile, state.snapshot());
   }
 
   const { server, wss } = createHttpStack(app);

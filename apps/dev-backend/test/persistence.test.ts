@@ -51,6 +51,23 @@ describe('persistence', () => {
       }),
     });
     expect(refreshed.status).toBe(200);
+    await second.close();
+    const third = await backend({ dataFile });
+    const reused = await fetch(third.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: 'c',
+        grant_type: 'refresh_token',
+        refresh_token: agent.tokens.refresh_token,
+      }),
+    });
+    expect((await json(reused)).error.code).toBe('refresh_token_reused');
+  });
+
+  it('fails to start when the data file cannot be written', async () => {
+    const dataFile = join(tempFile(), 'missing-dir', 'state.json');
+    await expect(startDevBackend({ dataFile })).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses a data file that is not its own', async () => {
