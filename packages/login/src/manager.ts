@@ -187,6 +187,7 @@ export class AuthManager {
   #tasks: AgentTaskRegistry | undefined;
   #warm: Warm | undefined;
   #defaultProvider: ChatgptAuthProvider | undefined;
+  #slowRegistration: Promise<ResolvedTask | undefined> | undefined;
 
   private constructor(codexHome: string, config: LoginConfig, store: AuthStore, options: AuthManagerOptions) {
     this.codexHome = codexHome;
@@ -737,9 +738,15 @@ export class AuthManager {
     const waitMs = this.#options.registrationWaitMs ?? 8000;
     const pending = reg.background();
     if (reg.warmBackground || !Number.isFinite(waitMs)) return pending;
+    // Someone already waited the full time for this very registration: don't make every call wait again.
+    if (this.#slowRegistration === pending) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.#logger.debug({ waitMs }, 'agent identity registration still running; this call uses bearer');
+        this.#slowRegistration = pending;
+        this.#logger.debug(
+          { waitMs },
+          'agent identity registration still running; bearer until it completes',
+        );
         resolve(undefined);
       }, waitMs);
       timer.unref?.();

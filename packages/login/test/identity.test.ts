@@ -447,10 +447,16 @@ describe('fallback', () => {
 describe('registration timing and races', () => {
   it('a slow registration does not hold up default calls; they use bearer until it lands', async () => {
     const { home, tokens } = await chatgptHome(backend);
-    const m = await managerFor(backend, home, { registrationWaitMs: 20 });
-    backend.injectFault({ path: '/backend-api/v1/agent/register', delayMs: 400, count: 1 });
+    const m = await managerFor(backend, home, { registrationWaitMs: 200 });
+    backend.injectFault({ path: '/backend-api/v1/agent/register', delayMs: 1500, count: 1 });
     const h = await m.defaultProvider().headers(req(backend));
     expect(h.Authorization).toBe(`Bearer ${tokens.access_token}`);
+    // later calls do not wait again for the same registration
+    const t0 = performance.now();
+    expect((await m.defaultProvider().headers(req(backend))).Authorization).toBe(
+      `Bearer ${tokens.access_token}`,
+    );
+    expect(performance.now() - t0).toBeLessThan(150);
     expect(await m.prewarmAgentIdentity()).toBe(true);
     expect((await m.defaultProvider().headers(req(backend))).Authorization).toMatch(/^AgentAssertion /);
     expect(registrations(backend)).toHaveLength(1);
