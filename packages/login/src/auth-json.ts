@@ -17,7 +17,7 @@ export const authDotJsonSchema = z.looseObject({
   OPENAI_API_KEY: z.string().nullish(),
   tokens: tokensSchema.nullish(),
   last_refresh: z.string().nullish(),
-  // Validated separately (identity-record.ts): a bad record must not make the whole file unreadable.
+  // Validated separately (readAgentIdentityRecord): a bad record must not make the whole file unreadable.
   agent_identity: z.unknown().optional(),
 });
 
@@ -72,14 +72,17 @@ export function parseAuthDotJson(text: string, path: string): AuthDotJson {
   return parsed.data;
 }
 
+const KNOWN_OPTIONAL_FIELDS = new Set(['tokens', 'last_refresh', 'agent_identity', 'personal_access_token']);
+
 /** Pretty JSON as upstream writes it. `OPENAI_API_KEY` is always present (null when unset). */
 export function serializeAuthDotJson(auth: AuthDotJson): string {
   const out: Record<string, unknown> = {};
   if (auth.auth_mode != null) out.auth_mode = auth.auth_mode;
   out.OPENAI_API_KEY = auth.OPENAI_API_KEY ?? null;
   for (const [k, v] of Object.entries(auth)) {
-    if (k === 'auth_mode' || k === 'OPENAI_API_KEY') continue;
-    if (v === undefined || v === null) continue;
+    if (k === 'auth_mode' || k === 'OPENAI_API_KEY' || v === undefined) continue;
+    // Known optional fields are skipped when empty, as upstream does; fields we do not know are kept as they are.
+    if (v === null && KNOWN_OPTIONAL_FIELDS.has(k)) continue;
     out[k] = v;
   }
   return `${JSON.stringify(out, null, 2)}\n`;

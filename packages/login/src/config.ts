@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_CHATGPT_BASE_URL } from '@codex-ts/agent-identity';
 import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from './errors.js';
 import { configTomlPath } from './home.js';
 
-export const DEFAULT_CHATGPT_BASE_URL = 'https://chatgpt.com/backend-api';
+export { DEFAULT_CHATGPT_BASE_URL };
 
 /** Where credentials live. `keyring` is not implemented; `auto` means "keyring, else file" upstream, so it is `file` here. */
 export type CredentialsStoreMode = 'file' | 'ephemeral' | 'auto';

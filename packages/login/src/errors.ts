@@ -21,6 +21,7 @@ export class ConfigError extends LoginError {
 
 export type AuthFileErrorCode =
   | 'auth_file_unreadable'
+  | 'auth_file_locked'
   | 'auth_file_corrupt'
   | 'auth_file_invalid'
   | 'auth_file_write_failed';

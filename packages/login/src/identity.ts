@@ -17,6 +17,7 @@ import type { CodexAuth } from './auth.js';
 import { type AgentIdentityRecord, type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import type { AgentClock } from './clock.js';
 import type { LoginConfig } from './config.js';
+import { NotLoggedInError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AuthStore } from './storage.js';
 
@@ -111,6 +112,22 @@ export function validateStoredIdentity(
     return { ok: false, reason: `stored identity key is unusable (${code})` };
   }
   return { ok: true, record, signer };
+}
+
+type ValidStoredIdentity = Extract<ReturnType<typeof validateStoredIdentity>, { ok: true }>;
+
+function storedIdentity(
+  valid: ValidStoredIdentity,
+  binding: IdentityBinding,
+  store: AuthStore,
+): AgentIdentity {
+  return new AgentIdentity({
+    signer: valid.signer,
+    binding,
+    registeredAt: valid.record.registered_at,
+    store,
+    storedBackgroundTaskId: valid.record.background_task_id ?? undefined,
+  });
 }
 
 /** What the lifecycle needs from the AuthManager. */
@@ -244,7 +261,8 @@ export class AgentIdentityLifecycle {
     const key = AgentKey.generate();
     const runtimeId = await withAttempts(host.registrationAttempts, host.retryDelayMs, async () => {
       const fresh = await host.auth();
-      if (!fresh?.isChatgpt()) throw new Error('ChatGPT auth went away during registration');
+      if (!fresh?.isChatgpt())
+        throw new NotLoggedInError('ChatGPT auth went away during agent identity registration');
       const biscuit = await fetchAgentBiscuit({
         chatgptBaseUrl: base,
         accessToken: fresh.token(),
@@ -273,17 +291,15 @@ export class AgentIdentityLifecycle {
       { agentRuntimeId: runtimeId, workspaceId: binding.workspaceId },
       'registered agent identity',
     );
-    if (!store) {
-      return this.#adopt(
-        new AgentIdentity({
-          signer,
-          binding,
-          registeredAt,
-          store: undefined,
-          storedBackgroundTaskId: undefined,
-        }),
-      );
-    }
+    const fresh = (persistedIn: AuthStore | undefined) =>
+      new AgentIdentity({
+        signer,
+        binding,
+        registeredAt,
+        store: persistedIn,
+        storedBackgroundTaskId: undefined,
+      });
+    if (!store) return this.#adopt(fresh(undefined));
     // Persist, unless another process stored a valid identity for this binding meanwhile (then use theirs),
     // or the stored credentials now belong to someone else (then keep ours in memory only).
     try {
@@ -303,26 +319,8 @@ export class AgentIdentityLifecycle {
         await tx.write({ ...doc, agent_identity: record });
         return 'written' as const;
       });
-      if (winner && winner !== 'written') {
-        return this.#adopt(
-          new AgentIdentity({
-            signer: winner.signer,
-            binding,
-            registeredAt: winner.record.registered_at,
-            store,
-            storedBackgroundTaskId: winner.record.background_task_id ?? undefined,
-          }),
-        );
-      }
-      return this.#adopt(
-        new AgentIdentity({
-          signer,
-          binding,
-          registeredAt,
-          store: winner === 'written' ? store : undefined,
-          storedBackgroundTaskId: undefined,
-        }),
-      );
+      if (winner && winner !== 'written') return this.#adopt(storedIdentity(winner, binding, store));
+      return this.#adopt(fresh(winner === 'written' ? store : undefined));
     } catch (err) {
       if (!this.#persistWarned) {
         this.#persistWarned = true;
@@ -331,15 +329,7 @@ export class AgentIdentityLifecycle {
           'could not persist the agent identity; it is kept in memory for this process',
         );
       }
-      return this.#adopt(
-        new AgentIdentity({
-          signer,
-          binding,
-          registeredAt,
-          store: undefined,
-          storedBackgroundTaskId: undefined,
-        }),
-      );
+      return this.#adopt(fresh(undefined));
     }
   }
 
@@ -354,27 +344,11 @@ export class AgentIdentityLifecycle {
     const doc = await store.load();
     const first = validateStoredIdentity(doc?.agent_identity, binding);
     if (first === undefined) return undefined;
-    if (first.ok) {
-      return new AgentIdentity({
-        signer: first.signer,
-        binding,
-        registeredAt: first.record.registered_at,
-        store,
-        storedBackgroundTaskId: first.record.background_task_id ?? undefined,
-      });
-    }
+    if (first.ok) return storedIdentity(first, binding, store);
     return store.transaction(async (tx) => {
       const current = tx.current;
       const again = validateStoredIdentity(current?.agent_identity, binding);
-      if (again?.ok) {
-        return new AgentIdentity({
-          signer: again.signer,
-          binding,
-          registeredAt: again.record.registered_at,
-          store,
-          storedBackgroundTaskId: again.record.background_task_id ?? undefined,
-        });
-      }
+      if (again?.ok) return storedIdentity(again, binding, store);
       if (again && current) {
         this.#host.logger.info(
           { reason: again.reason },

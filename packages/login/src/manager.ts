@@ -1,16 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { inspect } from 'node:util';
+import { type AgentSigner, decodeAgentAssertion, resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
 import {
-  type AgentSigner,
-  decodeAgentAssertion,
-  isAgentAssertionHost,
-  resolveAuthapiBaseUrl,
-} from '@codex-ts/agent-identity';
-import {
+  AUTHORIZATION_HEADER,
   type AuthDescription,
   type AuthProvider,
   type AuthRequest,
   AuthUnavailableError,
+  accountRoutingHeaders,
   authorizationScheme,
   type UnauthorizedContext,
 } from '@codex-ts/auth-provider';
@@ -19,6 +16,7 @@ import { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
 import { type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
 import { AgentClock } from './clock.js';
 import { type LoginConfig, loadLoginConfig } from './config.js';
+import { CredentialDestinations, type Destination } from './destinations.js';
 import { RefreshTokenError } from './errors.js';
 import { resolveCodexHome } from './home.js';
 import {
@@ -130,15 +128,13 @@ export type AuthScope =
   | { kind: 'bearer' }
   | { kind: 'thread'; threadId: string };
 
-type HostClass = 'assertion' | 'bearer' | 'none';
-
 /** Hot-path state: everything a warm request needs, with no I/O. */
 interface Warm {
   readonly validUntil: number;
   readonly bearer: string | undefined; // 'Bearer …'
   readonly apiKey: boolean;
-  readonly accountId: string | undefined;
-  readonly fedramp: boolean;
+  /** `ChatGPT-Account-ID` / `X-OpenAI-Fedramp`, sent with both schemes (none for API keys). */
+  readonly routing: Readonly<Record<string, string>>;
   readonly signer: AgentSigner | undefined; // background assertion available
   readonly target: { readonly agentRuntimeId: string; readonly taskId: string } | undefined;
 }
@@ -176,8 +172,7 @@ export class AuthManager {
   readonly #options: AuthManagerOptions;
   readonly #clock = new AgentClock();
   readonly #listeners = new Set<(auth: CodexAuth | undefined) => void>();
-  readonly #trustedOrigins: Set<string>;
-  readonly #hostClassCache = new Map<string, HostClass>();
+  readonly #destinations: CredentialDestinations;
   #auth: CodexAuth | undefined;
   #revision = 0;
   #refreshInflight: Promise<CodexAuth | undefined> | undefined;
@@ -197,15 +192,11 @@ export class AuthManager {
     this.#env = options.env ?? process.env;
     this.#logger = options.logger ?? defaultLogger();
     this.#options = options;
-    const origins = new Set<string>(options.trustedOrigins ?? []);
-    for (const u of [config.chatgptBaseUrl, resolveAuthapiBaseUrl(config.chatgptBaseUrl, this.#env)]) {
-      try {
-        origins.add(new URL(u).origin);
-      } catch {
-        // config already validated the base URL; the authapi override may be junk: ignore it
-      }
-    }
-    this.#trustedOrigins = origins;
+    this.#destinations = new CredentialDestinations([
+      config.chatgptBaseUrl,
+      resolveAuthapiBaseUrl(config.chatgptBaseUrl, this.#env),
+      ...(options.trustedOrigins ?? []),
+    ]);
   }
 
   /** Reads config.toml and the stored auth. Throws ConfigError / AuthFileError (naming the file). */
@@ -629,24 +620,6 @@ export class AuthManager {
     this.#warm = undefined;
   }
 
-  #hostClass(url: URL): HostClass {
-    const key = url.origin;
-    let c = this.#hostClassCache.get(key);
-    if (c === undefined) {
-      if (isAgentAssertionHost(url)) c = 'assertion';
-      else if (this.#trustedOrigins.has(key)) c = 'bearer';
-      else if (
-        url.protocol === 'https:' &&
-        (url.hostname === 'openai.com' || url.hostname.endsWith('.openai.com'))
-      )
-        c = 'bearer';
-      else c = 'none';
-      if (this.#hostClassCache.size > 256) this.#hostClassCache.clear();
-      this.#hostClassCache.set(key, c);
-    }
-    return c;
-  }
-
   #buildWarm(): Warm | undefined {
     const a = this.#auth;
     if (!a) return undefined;
@@ -661,23 +634,22 @@ export class AuthManager {
       validUntil,
       bearer: token ? `Bearer ${token}` : undefined,
       apiKey: a.mode === 'apikey',
-      accountId: a.mode === 'apikey' ? undefined : a.accountId(),
-      fedramp: a.mode !== 'apikey' && a.isFedrampAccount(),
+      routing:
+        a.mode === 'apikey'
+          ? {}
+          : accountRoutingHeaders({ accountId: a.accountId(), isFedrampAccount: a.isFedrampAccount() }),
       signer: bg?.identity.signer,
       target: bg?.target,
     };
   }
 
   #withRouting(authorization: string, w: Warm): Record<string, string> {
-    const h: Record<string, string> = { Authorization: authorization };
-    if (w.accountId !== undefined) h['ChatGPT-Account-ID'] = w.accountId;
-    if (w.fedramp) h['X-OpenAI-Fedramp'] = 'true';
-    return h;
+    return { [AUTHORIZATION_HEADER]: authorization, ...w.routing };
   }
 
   #bearerHeaders(w: Warm): Record<string, string> {
     if (w.bearer === undefined) throw new AuthUnavailableError('no bearer token available');
-    return w.apiKey ? { Authorization: w.bearer } : this.#withRouting(w.bearer, w);
+    return this.#withRouting(w.bearer, w);
   }
 
   /** @internal Headers for `scope` (used by the providers). */
@@ -685,7 +657,7 @@ export class AuthManager {
     // Hot path: warm state, no awaits, no I/O.
     const w = this.#warm;
     if (w !== undefined && Date.now() < w.validUntil) {
-      const cls = this.#hostClass(request.url);
+      const cls = this.#destinations.classify(request.url);
       if (cls === 'none') return Promise.resolve({});
       if (scope.kind === 'bearer' || w.apiKey || cls !== 'assertion' || !this.config.useAgentIdentity) {
         return Promise.resolve(this.#bearerHeaders(w));
@@ -708,7 +680,7 @@ export class AuthManager {
   }
 
   /** Flag on, ChatGPT auth, assertion-capable host, not in fallback, identity applicable. */
-  #wantsAssertion(cls: HostClass): boolean {
+  #wantsAssertion(cls: Destination): boolean {
     if (!this.config.useAgentIdentity || cls !== 'assertion') return false;
     const a = this.#auth;
     if (!a?.isChatgpt() || this.#lifecycle?.fallback) return false;
@@ -716,7 +688,7 @@ export class AuthManager {
   }
 
   async #headersSlow(scope: AuthScope, request: AuthRequest): Promise<Record<string, string>> {
-    const cls = this.#hostClass(request.url);
+    const cls = this.#destinations.classify(request.url);
     if (cls === 'none') return {};
     const a = await this.auth();
     if (!a) throw new AuthUnavailableError('not logged in: run `codex-ts-login login` or set CODEX_API_KEY');

@@ -91,7 +91,7 @@ export class FileAuthStore implements AuthStore {
         });
       } catch (err) {
         throw new AuthFileError(
-          'auth_file_unreadable',
+          'auth_file_locked',
           path,
           'could not lock auth.json (another process holds it)',
           {

@@ -11,6 +11,7 @@ import {
   type AgentIdentityLifecycle,
   describeFailure,
   type IdentityHost,
+  isRetryable,
   withAttempts,
 } from './identity.js';
 
@@ -239,7 +240,7 @@ export class AgentTaskRegistry {
           }
           throw new AgentTaskUnavailableError(
             `agent task registration for the thread failed (${describeFailure(err)}); the next request will try again`,
-            isRetryableError(err),
+            isRetryable(err),
             { cause: err },
           );
         }
@@ -334,8 +335,4 @@ export function identityRejected(err: unknown): boolean {
     code = undefined;
   }
   return code === undefined || code === 'unknown_runtime' || code === 'bad_signature';
-}
-
-function isRetryableError(err: unknown): boolean {
-  return (err as { retryable?: unknown } | undefined)?.retryable === true;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import {
   captureLogger,
@@ -13,9 +13,9 @@ import {
   managerFor,
   registrations,
   req,
-  startDevBackend,
   taskRegistrations,
   tempHome,
+  useDevBackend,
   writeAuth,
   writeConfig,
 } from './helpers.js';
@@ -24,15 +24,8 @@ const run = promisify(execFile);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 
 let backend: DevBackend;
-beforeAll(async () => {
-  backend = await startDevBackend();
-});
-afterAll(async () => {
-  await backend.close();
-});
-beforeEach(() => {
-  backend.clearFaults();
-  backend.clearRequests();
+useDevBackend((b) => {
+  backend = b;
 });
 
 function io(env: NodeJS.ProcessEnv, stdin = '') {

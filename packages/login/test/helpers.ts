@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
 import { type Logger as PinoLogger, pino } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { AuthManager, type AuthManagerOptions, REDACT_PATHS } from '../src/index.js';
 
 export { type DevBackend, type DevTokens, startDevBackend };
@@ -36,6 +37,26 @@ export function captureLogger(): CapturedLogger {
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .filter((o) => o.level === 40),
   };
+}
+
+/**
+ * One dev backend for a test file: started before the first test, closed after the last, and reset (faults,
+ * request log, clock) before each test. `bind` receives it.
+ */
+export function useDevBackend(bind: (backend: DevBackend) => void): void {
+  let backend: DevBackend | undefined;
+  beforeAll(async () => {
+    backend = await startDevBackend();
+    bind(backend);
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  beforeEach(() => {
+    backend?.clearFaults();
+    backend?.clearRequests();
+    backend?.setClockOffset(0);
+  });
 }
 
 let emailCounter = 0;

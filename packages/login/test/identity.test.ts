@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentKey } from '@codex-ts/agent-identity';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentTaskUnavailableError } from '../src/index.js';
 import {
   captureLogger,
@@ -11,24 +11,17 @@ import {
   managerFor,
   registrations,
   req,
-  startDevBackend,
   taskRegistrations,
   tempHome,
   uniqueEmail,
+  useDevBackend,
   writeAuth,
   writeConfig,
 } from './helpers.js';
 
 let backend: DevBackend;
-beforeAll(async () => {
-  backend = await startDevBackend();
-});
-afterAll(async () => {
-  await backend.close();
-});
-beforeEach(() => {
-  backend.clearFaults();
-  backend.clearRequests();
+useDevBackend((b) => {
+  backend = b;
 });
 
 const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));

@@ -1,27 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthFileError, AuthManager, RefreshTokenError } from '../src/index.js';
 import {
   captureLogger,
   chatgptHome,
   type DevBackend,
   managerFor,
-  startDevBackend,
   tempHome,
+  useDevBackend,
   writeAuth,
 } from './helpers.js';
 
 let backend: DevBackend;
-beforeAll(async () => {
-  backend = await startDevBackend();
-});
-afterAll(async () => {
-  await backend.close();
-});
-beforeEach(() => {
-  backend.clearFaults();
-  backend.clearRequests();
+useDevBackend((b) => {
+  backend = b;
 });
 
 const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));

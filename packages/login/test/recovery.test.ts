@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchWithAuth } from '@codex-ts/auth-provider';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   chatgptHome,
   type DevBackend,
@@ -9,21 +9,13 @@ import {
   managerFor,
   registrations,
   req,
-  startDevBackend,
   taskRegistrations,
+  useDevBackend,
 } from './helpers.js';
 
 let backend: DevBackend;
-beforeAll(async () => {
-  backend = await startDevBackend();
-});
-afterAll(async () => {
-  await backend.close();
-});
-beforeEach(() => {
-  backend.clearFaults();
-  backend.clearRequests();
-  backend.setClockOffset(0);
+useDevBackend((b) => {
+  backend = b;
 });
 
 const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));

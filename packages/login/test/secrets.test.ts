@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { fetchWithAuth } from '@codex-ts/auth-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthManager } from '../src/index.js';
 import {
   captureLogger,
@@ -11,15 +11,12 @@ import {
   decodeAssertion,
   managerFor,
   req,
-  startDevBackend,
+  useDevBackend,
 } from './helpers.js';
 
 let backend: DevBackend;
-beforeAll(async () => {
-  backend = await startDevBackend();
-});
-afterAll(async () => {
-  await backend.close();
+useDevBackend((b) => {
+  backend = b;
 });
 
 describe('secrets never leak', () => {
