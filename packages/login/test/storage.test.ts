@@ -1,5 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import {
   AuthFileError,
@@ -89,6 +90,7 @@ describe('auth.json', () => {
         extra: true,
       },
       personal_access_token: 'future',
+      future_nullable_field: null,
     };
     const parsed = parseAuthDotJson(JSON.stringify(doc), '/p/auth.json');
     expect(JSON.parse(serializeAuthDotJson(parsed))).toEqual(doc);
@@ -152,6 +154,22 @@ describe('file store', () => {
       AuthFileError,
     );
     expect(readFileSync(store.location, 'utf8')).toBe('garbage{');
+  });
+
+  it('gives a typed error, and writes nothing, when another holder keeps the lock', async () => {
+    const home = tempHome();
+    const store = new FileAuthStore(home, { lockRetries: 0 });
+    writeFileSync(store.location, '{"OPENAI_API_KEY":"sk-kept"}');
+    const release = await lockfile.lock(store.location, { realpath: false });
+    try {
+      const err = await updateAuthStore(store, () => ({ OPENAI_API_KEY: 'sk-new' })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AuthFileError);
+      expect((err as AuthFileError).code).toBe('auth_file_locked');
+      expect((err as AuthFileError).path).toBe(store.location);
+    } finally {
+      await release();
+    }
+    expect(readFileSync(store.location, 'utf8')).toBe('{"OPENAI_API_KEY":"sk-kept"}');
   });
 
   it('ephemeral store is process memory keyed by CODEX_HOME', async () => {
