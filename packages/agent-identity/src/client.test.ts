@@ -387,6 +387,31 @@ describe('registerAgentTask', () => {
     });
     expect(await registrationError(register(server.url))).toMatchObject({ status: 400, retryable: false });
   });
+  it('carries the response Date and the authorization-error reason, so a client can correct its clock', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(401, {
+        date: 'Thu, 23 Apr 2026 00:10:00 GMT',
+        'x-openai-authorization-error': 'stale_timestamp',
+      });
+      res.end();
+    });
+    const error = await register(server.url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistrationError);
+    expect(error).toMatchObject({
+      status: 401,
+      retryable: false,
+      serverDate: 'Thu, 23 Apr 2026 00:10:00 GMT',
+      authorizationError: 'stale_timestamp',
+    });
+  });
+
+  it('leaves both unset when there was no response', async () => {
+    const server = await startServer((req) => req.socket.destroy());
+    const error = (await register(server.url).catch((e: unknown) => e)) as RegistrationError;
+    expect(error.code).toBe('network');
+    expect(error.serverDate).toBeUndefined();
+    expect(error.authorizationError).toBeUndefined();
+  });
 });
 
 describe('transport failures', () => {

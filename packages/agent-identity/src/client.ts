@@ -89,7 +89,13 @@ function fail(
   spec: CallSpec,
   code: RegistrationErrorCode,
   detail: string,
-  extra: { status?: number; body?: string; retryable: boolean; cause?: unknown },
+  extra: {
+    status?: number;
+    body?: string;
+    retryable: boolean;
+    cause?: unknown;
+    headers?: CallResult['headers'];
+  },
 ): RegistrationError {
   const body =
     extra.body === undefined ? undefined : redact(extra.body, spec.secrets).slice(0, MAX_ERROR_BODY_CHARS);
@@ -106,7 +112,25 @@ function fail(
     ...(extra.status === undefined ? {} : { status: extra.status }),
     ...(body === undefined ? {} : { body }),
     ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+    ...responseFacts(extra.headers),
   });
+}
+
+/** The non-secret response headers a caller can act on. */
+function responseFacts(headers: CallResult['headers'] | undefined): {
+  serverDate?: string;
+  authorizationError?: string;
+} {
+  const one = (name: string) => {
+    const value = headers?.[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const serverDate = one('date');
+  const authorizationError = one('x-openai-authorization-error');
+  return {
+    ...(serverDate === undefined ? {} : { serverDate }),
+    ...(authorizationError === undefined ? {} : { authorizationError }),
+  };
 }
 
 async function call(spec: CallSpec): Promise<CallResult> {
@@ -145,6 +169,7 @@ function checkStatus(spec: CallSpec, result: CallResult): void {
     status: result.status,
     body: result.text,
     retryable: result.status >= 500 || result.status === 429,
+    headers: result.headers,
   });
 }
 

@@ -74,6 +74,8 @@ export interface RegistrationErrorInit {
   retryable: boolean;
   status?: number;
   body?: string;
+  serverDate?: string;
+  authorizationError?: string;
   cause?: unknown;
 }
 
@@ -85,6 +87,10 @@ export class RegistrationError extends AgentIdentityError<RegistrationErrorCode>
   readonly url: string;
   /** 5xx, 429, timeout and network failures. */
   readonly retryable: boolean;
+  /** The response's `Date` header, when there was a response (lets a client correct its clock offset). */
+  readonly serverDate?: string;
+  /** The response's `x-openai-authorization-error` header: the server's machine-readable reason for a 401. */
+  readonly authorizationError?: string;
 
   constructor(init: RegistrationErrorInit) {
     super(init.code, init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -93,5 +99,7 @@ export class RegistrationError extends AgentIdentityError<RegistrationErrorCode>
     this.retryable = init.retryable;
     if (init.status !== undefined) this.status = init.status;
     if (init.body !== undefined) this.body = init.body;
+    if (init.serverDate !== undefined) this.serverDate = init.serverDate;
+    if (init.authorizationError !== undefined) this.authorizationError = init.authorizationError;
   }
 }
