@@ -2,6 +2,8 @@ import {
   type AgentTaskId,
   type AgentTaskKind,
   agentTaskId,
+  type RegisteredAgentTask,
+  RegistrationError,
   registerAgentTask,
 } from '@codex-ts/agent-identity';
 import { readAgentIdentityRecord } from './auth-json.js';
@@ -144,16 +146,10 @@ export class AgentTaskRegistry {
       if (storedId)
         return this.#setBackground(resolved(identity, storedId, 'background', identity.registeredAt));
 
-      let task: Awaited<ReturnType<typeof registerAgentTask>>;
+      let task: RegisteredAgentTask;
       try {
         task = await withAttempts(host.registrationAttempts, host.retryDelayMs, () =>
-          registerAgentTask({
-            authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
-            signer: identity.signer,
-            kind: 'background',
-            ...this.#now(),
-            ...host.http,
-          }),
+          this.#register(identity, 'background'),
         );
       } catch (err) {
         if (round === 0 && identityRejected(err)) {
@@ -195,6 +191,37 @@ export class AgentTaskRegistry {
     }
   }
 
+  /**
+   * One task registration. When the server rejects the signed timestamp (our clock is off), the clock offset is
+   * corrected from the response `Date` (once per process, DESIGN.md point 8) and the registration is sent again.
+   */
+  async #register(
+    identity: AgentIdentity,
+    kind: AgentTaskKind,
+    externalTaskRef?: string,
+  ): Promise<RegisteredAgentTask> {
+    const send = () =>
+      registerAgentTask({
+        authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
+        signer: identity.signer,
+        kind,
+        ...(externalTaskRef === undefined ? {} : { externalTaskRef }),
+        ...this.#now(),
+        ...this.#host.http,
+      });
+    try {
+      return await send();
+    } catch (err) {
+      if (!isClockRejection(err) || !this.#host.clock.correctFromDateHeader(err.serverDate)) throw err;
+      this.#host.logger.warn(
+        { offsetMs: this.#host.clock.offsetMs, reason: err.authorizationError },
+        'server rejected the task-registration timestamp; corrected the clock offset',
+      );
+      this.#host.invalidate();
+      return send();
+    }
+  }
+
   #setBackground(task: ResolvedTask): ResolvedTask {
     this.#background = task;
     this.#host.invalidate();
@@ -219,14 +246,7 @@ export class AgentTaskRegistry {
       let current = identity;
       for (let round = 0; ; round++) {
         try {
-          const t = await registerAgentTask({
-            authapiBaseUrl: this.#lifecycle.authapiBaseUrl(),
-            signer: current.signer,
-            kind: 'thread',
-            externalTaskRef: threadId,
-            ...this.#now(),
-            ...host.http,
-          });
+          const t = await this.#register(current, 'thread', threadId);
           slot.runtimeId = current.runtimeId; // slot is assigned below, before this first await resolves
           return resolved(current, t.taskId, 'thread', t.registeredAt);
         } catch (err) {
@@ -322,6 +342,18 @@ export class AgentTaskRegistry {
     this.#threads.clear();
     this.#host.invalidate();
   }
+}
+
+const CLOCK_REASONS = new Set(['stale_timestamp', 'future_timestamp']);
+
+/** A 401 whose reason is the signed timestamp (the server's clock and ours disagree). */
+function isClockRejection(err: unknown): err is RegistrationError {
+  return (
+    err instanceof RegistrationError &&
+    err.status === 401 &&
+    err.authorizationError !== undefined &&
+    CLOCK_REASONS.has(err.authorizationError)
+  );
 }
 
 /** A task registration the server refused because of the identity itself (not a transient failure). */

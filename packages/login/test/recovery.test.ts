@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { describe, expect, it } from 'vitest';
 import {
+  captureLogger,
   chatgptHome,
   type DevBackend,
   decodeAssertion,
@@ -146,6 +147,23 @@ describe('skewed clock', () => {
     backend.clearRequests();
     expect((await fetchWithAuth(p, usage())).status).toBe(401);
     expect(usageLog()).toEqual(['401 assertion future_timestamp']);
+  });
+  it('a clock that is off from the start is corrected from the task registration answer', async () => {
+    backend.setClockOffset(-3600); // server is an hour behind: our first signed timestamp looks future
+    const log = captureLogger();
+    const { home } = await chatgptHome(backend);
+    const m = await managerFor(backend, home, { log });
+    const res = await fetchWithAuth(m.defaultProvider(), usage());
+    expect(res.status).toBe(200);
+    expect(m.agentIdentityFallback()).toBeUndefined();
+    expect(taskRegistrations(backend).map((r) => `${r.status} ${r.reason ?? ''}`.trim())).toEqual([
+      '401 future_timestamp',
+      '200',
+    ]);
+    expect(usageLog()).toEqual(['200 assertion']);
+    expect(log.warnings().map((w) => w.msg)).toEqual([
+      'server rejected the task-registration timestamp; corrected the clock offset',
+    ]);
   });
 });
 
