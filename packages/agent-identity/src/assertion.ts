@@ -116,19 +116,16 @@ function toKeyObject(publicKey: Uint8Array | KeyObject): KeyObject {
   return keyObject;
 }
 
-type SignatureCheck =
-  | { ok: true; ageSeconds: number }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'stale' | 'future'; message: string };
+type SignatureFailure = { ok: false; reason: 'malformed' | 'bad_signature'; message: string };
+type WindowFailure = { ok: false; reason: 'stale' | 'future'; message: string };
 
-/** Signature, then the timestamp window: shared by assertions and task registrations. */
-function checkSignedAt(
+/** The timestamp's format and the signature over `message`. */
+function checkSignature(
   message: string,
   signature: string,
   timestamp: string,
   publicKey: Uint8Array | KeyObject,
-  now: Date | undefined,
-  windowSeconds: number | undefined,
-): SignatureCheck {
+): { ok: true; signedAt: Date } | SignatureFailure {
   const signedAt = parseAgentTimestamp(timestamp);
   if (signedAt === undefined) {
     return {
@@ -148,6 +145,16 @@ function checkSignedAt(
       message: 'signature does not verify with the registered public key',
     };
   }
+  return { ok: true, signedAt };
+}
+
+/** Whether a signed timestamp is within `windowSeconds` (default 300) of now, either way. */
+function checkWindow(
+  timestamp: string,
+  signedAt: Date,
+  now: Date | undefined,
+  windowSeconds: number | undefined,
+): { ok: true; ageSeconds: number } | WindowFailure {
   const window = windowSeconds ?? DEFAULT_ASSERTION_WINDOW_SECONDS;
   const ageSeconds = Math.floor(((now ?? new Date()).getTime() - signedAt.getTime()) / 1000);
   if (ageSeconds > window) {
@@ -193,15 +200,8 @@ export function verifyAgentAssertion(
     };
   }
   const message = agentAssertionMessage(claims.agentRuntimeId, claims.taskId, claims.timestamp);
-  const result = checkSignedAt(
-    message,
-    claims.signature,
-    claims.timestamp,
-    publicKey,
-    options.now,
-    Number.POSITIVE_INFINITY,
-  );
-  if (!result.ok) return { ...result, claims };
+  const signed = checkSignature(message, claims.signature, claims.timestamp, publicKey);
+  if (!signed.ok) return { ...signed, claims };
   if (options.isKnownTask !== undefined && !options.isKnownTask(claims.agentRuntimeId, claims.taskId)) {
     return {
       ok: false,
@@ -210,24 +210,9 @@ export function verifyAgentAssertion(
       claims,
     };
   }
-  const window = options.windowSeconds ?? DEFAULT_ASSERTION_WINDOW_SECONDS;
-  if (result.ageSeconds > window) {
-    return {
-      ok: false,
-      reason: 'stale',
-      message: `timestamp ${claims.timestamp} is ${result.ageSeconds}s old (window ${window}s)`,
-      claims,
-    };
-  }
-  if (result.ageSeconds < -window) {
-    return {
-      ok: false,
-      reason: 'future',
-      message: `timestamp ${claims.timestamp} is ${-result.ageSeconds}s in the future (window ${window}s)`,
-      claims,
-    };
-  }
-  return { ok: true, claims, ageSeconds: result.ageSeconds };
+  const fresh = checkWindow(claims.timestamp, signed.signedAt, options.now, options.windowSeconds);
+  if (!fresh.ok) return { ...fresh, claims };
+  return { ok: true, claims, ageSeconds: fresh.ageSeconds };
 }
 
 /** Verifies a task-registration body's signature over `{agent_runtime_id}:{timestamp}` and its window. */
@@ -244,13 +229,9 @@ export function verifyTaskRegistrationSignature(o: {
   if (typeof o.timestamp !== 'string' || typeof o.signature !== 'string') {
     return { ok: false, reason: 'malformed', message: 'timestamp and signature must be strings' };
   }
-  const result = checkSignedAt(
-    taskRegistrationMessage(o.agentRuntimeId, o.timestamp),
-    o.signature,
-    o.timestamp,
-    o.publicKey,
-    o.now,
-    o.windowSeconds,
-  );
-  return result.ok ? { ok: true } : result;
+  const message = taskRegistrationMessage(o.agentRuntimeId, o.timestamp);
+  const signed = checkSignature(message, o.signature, o.timestamp, o.publicKey);
+  if (!signed.ok) return signed;
+  const fresh = checkWindow(o.timestamp, signed.signedAt, o.now, o.windowSeconds);
+  return fresh.ok ? { ok: true } : fresh;
 }
