@@ -8,6 +8,7 @@ export {
   readAgentIdentityRecord,
   serializeAuthDotJson,
 } from './auth-json.js';
+export type { AuthScope } from './authorizer.js';
 export {
   type CredentialsStoreMode,
   DEFAULT_CHATGPT_BASE_URL,
@@ -32,7 +33,6 @@ export { defaultLogger, type Logger, REDACT_PATHS } from './logger.js';
 export {
   AuthManager,
   type AuthManagerOptions,
-  type AuthScope,
   type AuthStatus,
   type ExternalChatgptTokens,
 } from './manager.js';

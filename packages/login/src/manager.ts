@@ -1,22 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { inspect } from 'node:util';
-import { type AgentSigner, decodeAgentAssertion, resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
-import {
-  AUTHORIZATION_HEADER,
-  type AuthDescription,
-  type AuthProvider,
-  type AuthRequest,
-  AuthUnavailableError,
-  accountRoutingHeaders,
-  authorizationScheme,
-  type UnauthorizedContext,
-} from '@codex-ts/auth-provider';
+import { resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
+import { type AuthProvider, AuthUnavailableError } from '@codex-ts/auth-provider';
 import type { Dispatcher } from 'undici';
 import { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
 import { type AuthDotJson, readAgentIdentityRecord } from './auth-json.js';
+import { Authorizer } from './authorizer.js';
 import { AgentClock } from './clock.js';
 import { type LoginConfig, loadLoginConfig } from './config.js';
-import { CredentialDestinations, type Destination } from './destinations.js';
+import { CredentialDestinations } from './destinations.js';
 import { RefreshTokenError } from './errors.js';
 import { resolveCodexHome } from './home.js';
 import {
@@ -43,12 +35,7 @@ import {
   TOKEN_REFRESH_INTERVAL_MS,
 } from './refresh.js';
 import { type AuthStore, EphemeralAuthStore, FileAuthStore, updateAuthStore } from './storage.js';
-import {
-  AgentTaskRegistry,
-  type PersistedThreadTask,
-  type ResolvedTask,
-  toPersistedThreadTask,
-} from './tasks.js';
+import { AgentTaskRegistry, type PersistedThreadTask, toPersistedThreadTask } from './tasks.js';
 import { LOGIN_PACKAGE_VERSION } from './version.js';
 
 /** Tokens a host application supplies for `chatgptAuthTokens` mode (held in memory only). */
@@ -121,39 +108,8 @@ export interface AuthStatus {
   };
 }
 
-/** What the provider factory methods take. */
-export type AuthScope =
-  | { kind: 'default' }
-  | { kind: 'background' }
-  | { kind: 'bearer' }
-  | { kind: 'thread'; threadId: string };
-
-/** Hot-path state: everything a warm request needs, with no I/O. */
-interface Warm {
-  readonly validUntil: number;
-  readonly bearer: string | undefined; // 'Bearer …'
-  readonly apiKey: boolean;
-  /** `ChatGPT-Account-ID` / `X-OpenAI-Fedramp`, sent with both schemes (none for API keys). */
-  readonly routing: Readonly<Record<string, string>>;
-  readonly signer: AgentSigner | undefined; // background assertion available
-  readonly target: { readonly agentRuntimeId: string; readonly taskId: string } | undefined;
-}
-
-const AUTH_ERROR_HEADER = 'x-openai-authorization-error';
-
 function sameBinding(a: IdentityBinding | undefined, b: IdentityBinding | undefined): boolean {
   return a?.workspaceId === b?.workspaceId && a?.chatgptUserId === b?.chatgptUserId;
-}
-
-function reasonFrom(ctx: UnauthorizedContext): string | undefined {
-  const h = ctx.response.headers.get(AUTH_ERROR_HEADER);
-  if (h) return h.trim();
-  try {
-    const j = JSON.parse(ctx.response.body) as { error?: { code?: unknown } };
-    return typeof j.error?.code === 'string' ? j.error.code : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -172,7 +128,7 @@ export class AuthManager {
   readonly #options: AuthManagerOptions;
   readonly #clock = new AgentClock();
   readonly #listeners = new Set<(auth: CodexAuth | undefined) => void>();
-  readonly #destinations: CredentialDestinations;
+  readonly #authorizer: Authorizer;
   #auth: CodexAuth | undefined;
   #revision = 0;
   #refreshInflight: Promise<CodexAuth | undefined> | undefined;
@@ -180,9 +136,7 @@ export class AuthManager {
   #lastRefreshWarning: unknown;
   #lifecycle: AgentIdentityLifecycle | undefined;
   #tasks: AgentTaskRegistry | undefined;
-  #warm: Warm | undefined;
   #defaultProvider: ChatgptAuthProvider | undefined;
-  #slowRegistration: Promise<ResolvedTask | undefined> | undefined;
 
   private constructor(codexHome: string, config: LoginConfig, store: AuthStore, options: AuthManagerOptions) {
     this.codexHome = codexHome;
@@ -192,11 +146,23 @@ export class AuthManager {
     this.#env = options.env ?? process.env;
     this.#logger = options.logger ?? defaultLogger();
     this.#options = options;
-    this.#destinations = new CredentialDestinations([
-      config.chatgptBaseUrl,
-      resolveAuthapiBaseUrl(config.chatgptBaseUrl, this.#env),
-      ...(options.trustedOrigins ?? []),
-    ]);
+    this.#authorizer = new Authorizer({
+      config,
+      logger: this.#logger,
+      clock: this.#clock,
+      destinations: new CredentialDestinations([
+        config.chatgptBaseUrl,
+        resolveAuthapiBaseUrl(config.chatgptBaseUrl, this.#env),
+        ...(options.trustedOrigins ?? []),
+      ]),
+      registrationWaitMs: options.registrationWaitMs ?? 8000,
+      authCached: () => this.#auth,
+      auth: () => this.auth(),
+      registry: () => this.#registry(),
+      tasks: () => this.#tasks,
+      lifecycle: () => this.#lifecycle,
+      unauthorizedRecovery: () => this.unauthorizedRecovery(),
+    });
   }
 
   /** Reads config.toml and the stored auth. Throws ConfigError / AuthFileError (naming the file). */
@@ -415,7 +381,7 @@ export class AuthManager {
     const prev = this.#auth;
     this.#auth = next;
     this.#revision++;
-    this.#invalidate();
+    this.#authorizer.invalidate();
     if (this.#lifecycle) {
       const f = this.config.forcedChatgptWorkspaceId;
       const before = prev ? identityBindingFor(prev, f) : undefined;
@@ -534,7 +500,7 @@ export class AuthManager {
       retryDelayMs: o.registrationRetryDelayMs ?? 250,
       auth: () => this.auth(),
       storeFor: (a) => this.#storeFor(a),
-      invalidate: () => this.#invalidate(),
+      invalidate: () => this.#authorizer.invalidate(),
     };
   }
 
@@ -594,145 +560,24 @@ export class AuthManager {
 
   /** Default authorization for ChatGPT backend calls: background AgentAssertion when available, else bearer. */
   defaultProvider(): AuthProvider {
-    this.#defaultProvider ??= new ChatgptAuthProvider(this);
+    this.#defaultProvider ??= new ChatgptAuthProvider(this.#authorizer);
     return this.#defaultProvider;
   }
 
   /** Bearer only (bootstrap calls: biscuit, refresh, registration). Never an assertion. */
   bearerProvider(): AuthProvider {
-    return new BearerOnlyAuthProvider(this);
+    return new BearerOnlyAuthProvider(this.#authorizer);
   }
 
   /** Sessionless control-plane calls: the background task's assertion, else bearer (same decision as the default). */
   backgroundProvider(): AuthProvider {
-    return new BackgroundAuthProvider(this);
+    return new BackgroundAuthProvider(this.#authorizer);
   }
 
   /** Calls made for one conversation thread: that thread's task assertion, else bearer. */
   threadProvider(threadId: string): AuthProvider {
     if (!threadId) throw new TypeError('threadProvider needs a thread id');
-    return new ThreadAuthProvider(this, threadId);
-  }
-
-  // -------- provider internals (public so the provider classes can use them; not for general callers)
-
-  #invalidate(): void {
-    this.#warm = undefined;
-  }
-
-  #buildWarm(): Warm | undefined {
-    const a = this.#auth;
-    if (!a) return undefined;
-    let validUntil = Number.POSITIVE_INFINITY;
-    if (a.mode === 'chatgpt') {
-      if (a.accessTokenExpiresAtMs !== undefined) validUntil = a.accessTokenExpiresAtMs - REFRESH_WINDOW_MS;
-      else if (a.lastRefresh) validUntil = Date.parse(a.lastRefresh) + TOKEN_REFRESH_INTERVAL_MS;
-    }
-    const bg = this.#tasks?.warmBackground;
-    const token = a.token();
-    return {
-      validUntil,
-      bearer: token ? `Bearer ${token}` : undefined,
-      apiKey: a.mode === 'apikey',
-      routing:
-        a.mode === 'apikey'
-          ? {}
-          : accountRoutingHeaders({ accountId: a.accountId(), isFedrampAccount: a.isFedrampAccount() }),
-      signer: bg?.identity.signer,
-      target: bg?.target,
-    };
-  }
-
-  #withRouting(authorization: string, w: Warm): Record<string, string> {
-    return { [AUTHORIZATION_HEADER]: authorization, ...w.routing };
-  }
-
-  #bearerHeaders(w: Warm): Record<string, string> {
-    if (w.bearer === undefined) throw new AuthUnavailableError('no bearer token available');
-    return this.#withRouting(w.bearer, w);
-  }
-
-  /** @internal Headers for `scope` (used by the providers). */
-  headersFor(scope: AuthScope, request: AuthRequest): Promise<Record<string, string>> {
-    // Hot path: warm state, no awaits, no I/O.
-    const w = this.#warm;
-    if (w !== undefined && Date.now() < w.validUntil) {
-      const cls = this.#destinations.classify(request.url);
-      if (cls === 'none') return Promise.resolve({});
-      if (scope.kind === 'bearer' || w.apiKey || cls !== 'assertion' || !this.config.useAgentIdentity) {
-        return Promise.resolve(this.#bearerHeaders(w));
-      }
-      if (scope.kind === 'thread') {
-        const t = this.#tasks?.warmThread(scope.threadId);
-        if (t !== undefined) {
-          return Promise.resolve(
-            this.#withRouting(t.identity.signer.authorizationHeader(t.target, this.#clock.now()), w),
-          );
-        }
-      } else if (w.signer !== undefined && w.target !== undefined) {
-        return Promise.resolve(
-          this.#withRouting(w.signer.authorizationHeader(w.target, this.#clock.now()), w),
-        );
-      }
-      if (!this.#wantsAssertion(cls)) return Promise.resolve(this.#bearerHeaders(w));
-    }
-    return this.#headersSlow(scope, request);
-  }
-
-  /** Flag on, ChatGPT auth, assertion-capable host, not in fallback, identity applicable. */
-  #wantsAssertion(cls: Destination): boolean {
-    if (!this.config.useAgentIdentity || cls !== 'assertion') return false;
-    const a = this.#auth;
-    if (!a?.isChatgpt() || this.#lifecycle?.fallback) return false;
-    return identityBindingFor(a, this.config.forcedChatgptWorkspaceId) !== undefined;
-  }
-
-  async #headersSlow(scope: AuthScope, request: AuthRequest): Promise<Record<string, string>> {
-    const cls = this.#destinations.classify(request.url);
-    if (cls === 'none') return {};
-    const a = await this.auth();
-    if (!a) throw new AuthUnavailableError('not logged in: run `codex-ts-login login` or set CODEX_API_KEY');
-    let task: ResolvedTask | undefined;
-    if (scope.kind !== 'bearer' && this.#wantsAssertion(cls)) {
-      const reg = this.#registry()!;
-      task = scope.kind === 'thread' ? await reg.thread(scope.threadId) : await this.#boundedBackground(reg);
-    }
-    const w = this.#buildWarm();
-    if (!w) throw new AuthUnavailableError('not logged in');
-    this.#warm = w;
-    if (task)
-      return this.#withRouting(task.identity.signer.authorizationHeader(task.target, this.#clock.now()), w);
-    return this.#bearerHeaders(w);
-  }
-
-  /** Waits for the background task at most `registrationWaitMs`; a slow registration must not hold up bearer-capable calls. */
-  #boundedBackground(reg: AgentTaskRegistry): Promise<ResolvedTask | undefined> {
-    const waitMs = this.#options.registrationWaitMs ?? 8000;
-    const pending = reg.background();
-    if (reg.warmBackground || !Number.isFinite(waitMs)) return pending;
-    // Someone already waited the full time for this very registration: don't make every call wait again.
-    if (this.#slowRegistration === pending) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#slowRegistration = pending;
-        this.#logger.debug(
-          { waitMs },
-          'agent identity registration still running; bearer until it completes',
-        );
-        resolve(undefined);
-      }, waitMs);
-      timer.unref?.();
-      pending.then(
-        (t) => {
-          clearTimeout(timer);
-          resolve(t);
-        },
-        () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        },
-      );
-    });
+    return new ThreadAuthProvider(this.#authorizer, threadId);
   }
 
   /**
@@ -744,102 +589,6 @@ export class AuthManager {
     const a = await this.auth();
     if (!reg || !a?.isChatgpt()) return false;
     return (await reg.background()) !== undefined;
-  }
-
-  /** @internal 401 handling for the providers (DESIGN.md point 8 for assertions; reload → refresh for bearer). */
-  async recoverFromUnauthorized(ctx: UnauthorizedContext): Promise<boolean> {
-    const sent = ctx.sentHeaders.Authorization ?? ctx.sentHeaders.authorization;
-    const scheme = authorizationScheme(sent);
-    if (scheme === 'agent-assertion' && sent) return this.#recoverAssertion(ctx, sent);
-    if (scheme === 'bearer' && sent) return this.#recoverBearer(sent);
-    return false;
-  }
-
-  async #recoverAssertion(ctx: UnauthorizedContext, sent: string): Promise<boolean> {
-    const reason = reasonFrom(ctx);
-    let claims: { agentRuntimeId: string; taskId: string };
-    try {
-      claims = decodeAgentAssertion(sent);
-    } catch {
-      return false;
-    }
-    const lifecycle = this.#lifecycle;
-    const tasks = this.#tasks;
-    if (!lifecycle || !tasks) return false;
-    switch (reason) {
-      case 'stale_timestamp':
-      case 'future_timestamp': {
-        const corrected = this.#clock.correctFromDateHeader(ctx.response.headers.get('date'));
-        if (corrected) {
-          this.#invalidate();
-          this.#logger.warn(
-            { offsetMs: this.#clock.offsetMs, reason },
-            'server rejected the assertion timestamp; corrected the clock offset',
-          );
-        }
-        return corrected;
-      }
-      case 'unknown_task': {
-        this.#logger.info(
-          { agentRuntimeId: claims.agentRuntimeId, taskId: claims.taskId },
-          'server does not know the agent task; registering again',
-        );
-        // After this the task is cached nowhere, so the retry carries a newly registered one.
-        await tasks.dropTask(claims.taskId);
-        return !lifecycle.fallback;
-      }
-      case 'unknown_runtime':
-      case 'bad_signature': {
-        // bad_signature: the stored key is not the one the server registered for this runtime.
-        const current = lifecycle.current;
-        if (current && current.runtimeId !== claims.agentRuntimeId) return true; // already replaced
-        this.#logger.info(
-          { agentRuntimeId: claims.agentRuntimeId },
-          'server does not know the agent identity; registering again',
-        );
-        tasks.clear();
-        await lifecycle.drop(claims.agentRuntimeId);
-        return !lifecycle.fallback;
-      }
-      default:
-        return false;
-    }
-  }
-
-  async #recoverBearer(sent: string): Promise<boolean> {
-    const current = this.#auth;
-    if (!current) return false;
-    if (`Bearer ${current.token()}` !== sent) return true; // already changed since that request
-    const recovery = this.unauthorizedRecovery();
-    while (recovery.hasNext()) {
-      try {
-        if ((await recovery.next()).authChanged) return true;
-      } catch (err) {
-        this.#logger.warn({ error: describeFailure(err) }, 'could not recover from 401');
-        return false;
-      }
-    }
-    return false;
-  }
-
-  /** @internal The scheme a provider would use now. */
-  describeScope(scope: AuthScope): AuthDescription {
-    const a = this.#auth;
-    if (!a) return { scheme: 'none', detail: 'not logged in' };
-    const accountId = a.mode === 'apikey' ? undefined : a.accountId();
-    const base = accountId !== undefined ? { accountId } : {};
-    if (a.mode === 'apikey') return { scheme: 'bearer', detail: 'api key' };
-    if (scope.kind === 'bearer' || !this.config.useAgentIdentity) return { ...base, scheme: 'bearer' };
-    const fb = this.#lifecycle?.fallback;
-    if (fb) return { ...base, scheme: 'bearer', detail: `agent identity fallback: ${fb.reason}` };
-    const warm =
-      scope.kind === 'thread' ? this.#tasks?.warmThread(scope.threadId) : this.#tasks?.warmBackground;
-    if (warm) return { ...base, scheme: 'agent-assertion', detail: `runtime ${warm.identity.runtimeId}` };
-    return {
-      ...base,
-      scheme: 'agent-assertion',
-      detail: 'registration pending (bearer for unsupported hosts)',
-    };
   }
 
   // ---------------------------------------------------------------- status

@@ -5,27 +5,28 @@ import type {
   AuthRequest,
   UnauthorizedContext,
 } from '@codex-ts/auth-provider';
-import type { AuthManager, AuthScope } from './manager.js';
+import type { Authorizer, AuthScope } from './authorizer.js';
 
 abstract class ManagerAuthProvider implements AuthProvider {
-  protected readonly manager: AuthManager;
+  readonly #authorizer: Authorizer;
   protected readonly scope: AuthScope;
 
-  constructor(manager: AuthManager, scope: AuthScope) {
-    this.manager = manager;
+  constructor(authorizer: Authorizer, scope: AuthScope) {
+    this.#authorizer = authorizer;
     this.scope = scope;
   }
 
-  headers(request: AuthRequest): Promise<Record<string, string>> {
-    return this.manager.headersFor(this.scope, request);
+  // async: a synchronous throw in the decision still reaches the caller as a rejection.
+  async headers(request: AuthRequest): Promise<Record<string, string>> {
+    return this.#authorizer.headersFor(this.scope, request);
   }
 
   onUnauthorized(context: UnauthorizedContext): Promise<boolean> {
-    return this.manager.recoverFromUnauthorized(context);
+    return this.#authorizer.recoverFromUnauthorized(context);
   }
 
   describe(): AuthDescription {
-    return this.manager.describeScope(this.scope);
+    return this.#authorizer.describeScope(this.scope);
   }
 
   toJSON(): Record<string, unknown> {
@@ -39,30 +40,30 @@ abstract class ManagerAuthProvider implements AuthProvider {
 
 /** Default ChatGPT backend authorization: background AgentAssertion when available, else bearer. */
 export class ChatgptAuthProvider extends ManagerAuthProvider {
-  constructor(manager: AuthManager) {
-    super(manager, { kind: 'default' });
+  constructor(authorizer: Authorizer) {
+    super(authorizer, { kind: 'default' });
   }
 }
 
 /** Sessionless control-plane calls (the background task). */
 export class BackgroundAuthProvider extends ManagerAuthProvider {
-  constructor(manager: AuthManager) {
-    super(manager, { kind: 'background' });
+  constructor(authorizer: Authorizer) {
+    super(authorizer, { kind: 'background' });
   }
 }
 
 /** Bearer only, for bootstrap calls that must never carry an assertion. */
 export class BearerOnlyAuthProvider extends ManagerAuthProvider {
-  constructor(manager: AuthManager) {
-    super(manager, { kind: 'bearer' });
+  constructor(authorizer: Authorizer) {
+    super(authorizer, { kind: 'bearer' });
   }
 }
 
 /** One conversation thread: its thread task's assertion, else bearer. */
 export class ThreadAuthProvider extends ManagerAuthProvider {
   readonly threadId: string;
-  constructor(manager: AuthManager, threadId: string) {
-    super(manager, { kind: 'thread', threadId });
+  constructor(authorizer: Authorizer, threadId: string) {
+    super(authorizer, { kind: 'thread', threadId });
     this.threadId = threadId;
   }
 }
