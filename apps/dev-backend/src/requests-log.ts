@@ -1,18 +1,7 @@
-import type { DevAuthScheme, DevRequestRecord, TaskKind } from './types.js';
+import type { DevRequestRecord } from './types.js';
 
-/** Filled in while a request is handled; never holds a token, biscuit or assertion. */
-export interface RecordDraft {
-  at: string;
-  method: string;
-  path: string;
-  authScheme: DevAuthScheme;
-  agentRuntimeId?: string;
-  taskId?: string;
-  taskKind?: TaskKind;
-  reason?: string;
-  sentAccountId?: string;
-  sentFedramp?: boolean;
-}
+/** A record filled in while a request is handled (it gets its id and status at the end); never holds a secret. */
+export type RecordDraft = Omit<DevRequestRecord, 'id' | 'status'>;
 
 /** The recent requests, newest last, capped. */
 export class RequestLog {
@@ -34,21 +23,7 @@ export class RequestLog {
   }
 
   finish(draft: RecordDraft, status: number): void {
-    const record: DevRequestRecord = {
-      id: this.nextId++,
-      at: draft.at,
-      method: draft.method,
-      path: draft.path,
-      authScheme: draft.authScheme,
-      status,
-    };
-    if (draft.agentRuntimeId !== undefined) record.agentRuntimeId = draft.agentRuntimeId;
-    if (draft.taskId !== undefined) record.taskId = draft.taskId;
-    if (draft.taskKind !== undefined) record.taskKind = draft.taskKind;
-    if (draft.reason !== undefined) record.reason = draft.reason;
-    if (draft.sentAccountId !== undefined) record.sentAccountId = draft.sentAccountId;
-    if (draft.sentFedramp) record.sentFedramp = true;
-    this.records.push(record);
+    this.records.push({ id: this.nextId++, ...draft, status });
     if (this.records.length > this.max) this.records.splice(0, this.records.length - this.max);
   }
 
