@@ -6,7 +6,7 @@ import { configTomlPath } from './home.js';
 
 export { DEFAULT_CHATGPT_BASE_URL };
 
-/** Where credentials live. `keyring` is not implemented; `auto` means "keyring, else file" upstream, so it is `file` here. */
+/** Where credentials live. There is no OS keyring here (`keyring` is rejected with a ConfigError); `auto`, "keyring, else file" upstream, is `file`. */
 export type CredentialsStoreMode = 'file' | 'ephemeral' | 'auto';
 
 /** The slice of `$CODEX_HOME/config.toml` this package reads. Everything else in the file is ignored. */
