@@ -233,16 +233,17 @@ describe('task registration', () => {
     const b = await backend();
     const agent = await registerAgent(b);
     const url = `${b.chatgptBaseUrl}/v1/agent/${agent.signer.agentRuntimeId}/task/register`;
+    // Timestamps are whole seconds and requests take time: stay 10 s outside the ±300 s window, not 1 s.
     const now = Date.now();
     const reasonFor = async (body: unknown) => {
       const res = await postJson(url, body);
       return [res.status, res.headers.get('x-openai-authorization-error')];
     };
-    expect(await reasonFor(agent.signer.taskRegistrationBody({ now: new Date(now - 301_000) }))).toEqual([
+    expect(await reasonFor(agent.signer.taskRegistrationBody({ now: new Date(now - 310_000) }))).toEqual([
       401,
       'stale_timestamp',
     ]);
-    expect(await reasonFor(agent.signer.taskRegistrationBody({ now: new Date(now + 301_000) }))).toEqual([
+    expect(await reasonFor(agent.signer.taskRegistrationBody({ now: new Date(now + 310_000) }))).toEqual([
       401,
       'future_timestamp',
     ]);

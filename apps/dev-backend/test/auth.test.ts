@@ -2,6 +2,12 @@ import { AgentKey, createAgentSigner } from '@codex-ts/agent-identity';
 import { describe, expect, it } from 'vitest';
 import { assertionHeader, backend, json, registerAgent, registerTask } from './helpers.js';
 
+/** Changes one character in the middle of a JWT's signature (the last one may only carry ignored bits). */
+function tamperSignature(jwt: string): string {
+  const at = jwt.lastIndexOf('.') + 10;
+  return `${jwt.slice(0, at)}${jwt[at] === 'A' ? 'B' : 'A'}${jwt.slice(at + 1)}`;
+}
+
 async function usage(url: string, headers: Record<string, string>) {
   const res = await fetch(`${url}/wham/usage`, { headers });
   const reason = res.headers.get('x-openai-authorization-error');
@@ -54,24 +60,25 @@ describe('protected endpoints', () => {
       agentRuntimeId: agent.signer.agentRuntimeId,
       key: AgentKey.generate(),
     });
+    // Timestamps are whole seconds and requests take time: stay 10 s outside the ±300 s window, not 1 s.
     const now = Date.now();
     const cases: Array<[Record<string, string>, string]> = [
       [{}, 'missing_authorization'],
       [{ authorization: 'Basic dXNlcjpwYXNz' }, 'unsupported_scheme'],
       [{ authorization: 'agentassertion abc' }, 'unsupported_scheme'],
       [{ authorization: 'Bearer not-a-jwt' }, 'invalid_bearer'],
-      [{ authorization: `Bearer ${agent.tokens.access_token.slice(0, -2)}xx` }, 'invalid_bearer'],
+      [{ authorization: `Bearer ${tamperSignature(agent.tokens.access_token)}` }, 'invalid_bearer'],
       [{ authorization: `Bearer ${expired.access_token}` }, 'expired_bearer'],
       [{ authorization: 'AgentAssertion !!!' }, 'malformed_assertion'],
       [{ authorization: 'AgentAssertion eyJub3QiOiJhbiBhc3NlcnRpb24ifQ' }, 'malformed_assertion'],
       [{ authorization: agent.signer.authorizationHeader('task_unknown') }, 'unknown_task'],
       [{ authorization: stranger.authorizationHeader(taskId) }, 'bad_signature'],
       [
-        { authorization: agent.signer.authorizationHeader(taskId, new Date(now - 301_000)) },
+        { authorization: agent.signer.authorizationHeader(taskId, new Date(now - 310_000)) },
         'stale_timestamp',
       ],
       [
-        { authorization: agent.signer.authorizationHeader(taskId, new Date(now + 301_000)) },
+        { authorization: agent.signer.authorizationHeader(taskId, new Date(now + 310_000)) },
         'future_timestamp',
       ],
     ];

@@ -84,12 +84,12 @@ describe('upstream golden vector', () => {
     expect(task.status).toBe(200);
     expect(await json(task)).toEqual({ task_id: expect.stringMatching(/^task_/) });
 
-    b.setClockOffset(offset + 301);
+    b.setClockOffset(offset + 310);
     const stale = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
       headers: { authorization: GOLDEN.header },
     });
     expect(stale.headers.get('x-openai-authorization-error')).toBe('stale_timestamp');
-    b.setClockOffset(offset - 301);
+    b.setClockOffset(offset - 310);
     const future = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
       headers: { authorization: GOLDEN.header },
     });
