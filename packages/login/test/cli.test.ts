@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli-main.js';
 import {
   captureLogger,
   chatgptHome,
@@ -113,6 +113,8 @@ describe('codex-ts-login main()', () => {
     expect(await main(['frobnicate'], u.io)).toBe(2);
     expect(await main(['login'], io(envFor(home)).io)).toBe(2);
     expect(await main(['print-authorization', '--thread'], io(envFor(home)).io)).toBe(2);
+    expect(await main(['print-authorization', '--url', 'not a url'], io(envFor(home)).io)).toBe(2);
+    expect(await main(['status', '--bogus'], io(envFor(home)).io)).toBe(2);
     writeAuth(home, '{broken');
     const s = io(envFor(home));
     expect(await main(['status'], s.io)).toBe(1);
