@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startDevBackend } from '../src/index.js';
-import { backend, json, registerAgent, registerTask } from './helpers.js';
+import { backend, json, postJson, registerAgent, registerTask } from './helpers.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,27 +41,16 @@ describe('persistence', () => {
         (await fetch(`${second.chatgptBaseUrl}/wham/usage`, { headers: { authorization } })).status,
       ).toBe(200);
     }
-    const refreshed = await fetch(second.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_id: 'c',
-        grant_type: 'refresh_token',
-        refresh_token: agent.tokens.refresh_token,
-      }),
-    });
+    const refreshBody = {
+      client_id: 'c',
+      grant_type: 'refresh_token',
+      refresh_token: agent.tokens.refresh_token,
+    };
+    const refreshed = await postJson(second.tokenUrl, refreshBody);
     expect(refreshed.status).toBe(200);
     await second.close();
     const third = await backend({ dataFile });
-    const reused = await fetch(third.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        client_id: 'c',
-        grant_type: 'refresh_token',
-        refresh_token: agent.tokens.refresh_token,
-      }),
-    });
+    const reused = await postJson(third.tokenUrl, refreshBody);
     expect((await json(reused)).error.code).toBe('refresh_token_reused');
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -64,6 +64,11 @@ let emailCounter = 0;
 export function uniqueEmail(): string {
   emailCounter++;
   return `user${emailCounter}-${process.pid}-${Date.now()}@example.com`;
+}
+
+/** The auth.json of a CODEX_HOME as it is on disk. */
+export function storedAuth(home: string) {
+  return JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
 }
 
 export function tempHome(): string {

@@ -11,6 +11,7 @@ import {
   managerFor,
   registrations,
   req,
+  storedAuth,
   taskRegistrations,
   tempHome,
   uniqueEmail,
@@ -24,7 +25,7 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
+const stored = storedAuth;
 
 describe('when agent identity does not apply', () => {
   it('flag off: bearer with routing headers, nothing registered', async () => {

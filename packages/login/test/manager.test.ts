@@ -7,6 +7,7 @@ import {
   chatgptHome,
   type DevBackend,
   managerFor,
+  storedAuth,
   tempHome,
   useDevBackend,
   writeAuth,
@@ -17,7 +18,7 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
+const stored = storedAuth;
 const refreshes = () => backend.requests({ path: '/oauth/token' });
 
 describe('loading auth', () => {

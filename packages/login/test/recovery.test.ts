@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchWithAuth } from '@codex-ts/auth-provider';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
   managerFor,
   registrations,
   req,
+  storedAuth,
   taskRegistrations,
   useDevBackend,
 } from './helpers.js';
@@ -19,7 +19,7 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = (home: string) => JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
+const stored = storedAuth;
 const usage = () => `${backend.chatgptBaseUrl}/wham/usage`;
 const usageLog = () =>
   backend
