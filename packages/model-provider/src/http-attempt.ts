@@ -1,0 +1,90 @@
+import { createAuthFetch, type FetchLike } from '@codex-ts/auth-provider';
+import { retryAfterMs } from './backoff.js';
+import { StreamDisconnectedError } from './errors.js';
+import type { RecordingAuth } from './recording-auth.js';
+import { credentialValues } from './redact.js';
+import { type ResponseMetadata, responseMetadata } from './response-metadata.js';
+import { sseData } from './sse-reader.js';
+import { errorFromStatus } from './status-error.js';
+
+/** One attempt that reached a response: its metadata and the payloads of its events. */
+export interface OpenedAttempt {
+  readonly metadata: ResponseMetadata;
+  readonly payloads: AsyncGenerator<string, void, undefined>;
+  /** Ends the attempt early (the consumer stopped reading). */
+  close(): void;
+}
+
+/** A request-phase failure, with the server's `Retry-After` when it gave one. */
+export class AttemptFailure extends Error {
+  constructor(
+    readonly error: Error,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * `POST {url}` with the turn's headers and body, authorized by the provider per attempt (`createAuthFetch`
+ * asks for fresh headers, and lets the provider recover from a 401 once). A non-2xx response becomes a typed
+ * error; a 2xx becomes its metadata and an SSE payload stream with the idle timeout.
+ */
+export async function openHttpAttempt(o: {
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly auth: RecordingAuth;
+  readonly idleTimeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly fetch?: FetchLike | undefined;
+}): Promise<OpenedAttempt> {
+  const target = `POST ${o.url.origin}${o.url.pathname}`;
+  const authFetch = createAuthFetch(o.auth, o.fetch ? { fetch: o.fetch } : {});
+  let response: Response;
+  try {
+    response = await authFetch(o.url, {
+      method: 'POST',
+      headers: o.headers,
+      body: o.body,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } catch (error) {
+    if (o.signal?.aborted) throw o.signal.reason;
+    if (!(error instanceof TypeError)) throw error;
+    throw new AttemptFailure(
+      new StreamDisconnectedError(`could not reach ${target}: ${networkMessage(error)}`, { cause: error }),
+      undefined,
+    );
+  }
+  if (response.status < 200 || response.status > 299) {
+    const body = await response.text().catch(() => '');
+    throw new AttemptFailure(
+      errorFromStatus({
+        status: response.status,
+        headers: response.headers,
+        body,
+        target,
+        sentSecrets: credentialValues(o.auth.lastSent),
+      }),
+      retryAfterMs(response.headers),
+    );
+  }
+  if (!response.body) {
+    throw new AttemptFailure(new StreamDisconnectedError(`${target} answered without a body`), undefined);
+  }
+  const payloads = sseData(response.body, o.idleTimeoutMs, target);
+  return {
+    metadata: responseMetadata('http', response.headers),
+    payloads,
+    close: () => {
+      void payloads.return(undefined);
+    },
+  };
+}
+
+function networkMessage(error: TypeError): string {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause && typeof cause.code === 'string') return `${error.message} (${cause.code})`;
+  return error.message;
+}

@@ -1,0 +1,34 @@
+import type { AuthProvider, AuthRequest } from '@codex-ts/auth-provider';
+
+/**
+ * The session's view of the caller's provider: every call goes straight through, and the headers of the last
+ * request are kept (in memory, never logged) so a failed response's body can be cleaned of them.
+ */
+export class RecordingAuth implements AuthProvider {
+  readonly specificationVersion = 'v1';
+  lastSent: Readonly<Record<string, string>> = {};
+  readonly #inner: AuthProvider;
+
+  constructor(inner: AuthProvider) {
+    this.#inner = inner;
+    if (inner.onUnauthorized) this.onUnauthorized = (context) => inner.onUnauthorized!(context);
+    if (inner.observe) this.observe = (request, response) => inner.observe!(request, response);
+  }
+
+  declare onUnauthorized?: NonNullable<AuthProvider['onUnauthorized']>;
+  declare observe?: NonNullable<AuthProvider['observe']>;
+
+  async headers(request: AuthRequest): Promise<Record<string, string>> {
+    const sent = await this.#inner.headers(request);
+    this.lastSent = sent;
+    return sent;
+  }
+
+  describe(request: AuthRequest) {
+    return this.#inner.describe(request);
+  }
+
+  toJSON(): { scheme: string } {
+    return { scheme: 'recorded' };
+  }
+}
