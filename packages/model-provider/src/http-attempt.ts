@@ -13,6 +13,8 @@ export interface OpenedAttempt {
   readonly payloads: AsyncGenerator<string, void, undefined>;
   /** Ends the attempt early (the consumer stopped reading). */
   close(): void;
+  /** After the last event: reads what is left (so the connection can be reused); never throws. */
+  finish(): Promise<void>;
 }
 
 /** A request-phase failure, with the server's `Retry-After` when it gave one. */
@@ -79,6 +81,13 @@ export async function openHttpAttempt(o: {
     payloads,
     close: () => {
       void payloads.return(undefined);
+    },
+    finish: async () => {
+      try {
+        for await (const _ of payloads);
+      } catch {
+        // the response already completed; what follows it does not matter
+      }
     },
   };
 }

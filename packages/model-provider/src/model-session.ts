@@ -122,12 +122,20 @@ export class ModelSession {
         if (opened) {
           this.#observe(opened.metadata);
           yield { type: 'metadata', ...opened.metadata };
-          const decoder = new TurnDecoder(`POST ${this.#httpUrl.origin}${this.#httpUrl.pathname}`);
+          const decoder = new TurnDecoder(
+            websocket
+              ? `GET ${websocket.url.origin}${websocket.url.pathname}`
+              : `POST ${this.#httpUrl.origin}${this.#httpUrl.pathname}`,
+          );
           try {
             for await (const payload of opened.payloads) {
               const event = decoder.decode(payload);
+              if (decoder.finished) {
+                await opened.finish();
+                if (event) yield event;
+                return;
+              }
               if (event) yield event;
-              if (decoder.finished) return;
             }
             throw new StreamDisconnectedError('the stream closed before response.completed');
           } catch (error) {
@@ -203,7 +211,12 @@ export class ModelSession {
       signal,
     );
     const metadata: ResponseMetadata = responseMetadata('websocket', headerReader(handshake.responseHeaders));
-    return { metadata, payloads, close: () => void payloads.return(undefined) };
+    return {
+      metadata,
+      payloads,
+      close: () => void payloads.return(undefined),
+      finish: async () => {},
+    };
   }
 
   /** Counts a failed handshake; true when the session should now fall back to HTTP. */
