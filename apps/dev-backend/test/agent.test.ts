@@ -6,6 +6,7 @@ import {
   registerAgentIdentity,
 } from '@codex-ts/agent-identity';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from './golden-vector.js';
 import { ABOM, backend, json, postJson, registerAgent, registerTask } from './helpers.js';
 
 describe('agent identity registration', () => {
@@ -69,7 +70,7 @@ describe('agent identity registration', () => {
       `${b.chatgptBaseUrl}/v1/agent/register`,
       {
         abom: ABOM,
-        agent_public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+        agent_public_key: GOLDEN.publicKeySsh,
         capabilities: [],
       },
       { 'x-openai-authorization': biscuit, ...extra },
@@ -154,7 +155,7 @@ describe('agent identity registration', () => {
       const error = await registerAgentIdentity({
         chatgptBaseUrl: b.chatgptBaseUrl,
         biscuit,
-        publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+        publicKeySsh: GOLDEN.publicKeySsh,
         abom: ABOM,
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistrationError);
@@ -164,7 +165,7 @@ describe('agent identity registration', () => {
     const runtime = await registerAgentIdentity({
       chatgptBaseUrl: b.chatgptBaseUrl,
       biscuit,
-      publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+      publicKeySsh: GOLDEN.publicKeySsh,
       abom: ABOM,
     });
     expect(runtime).toMatch(/^agent_/);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentAssertion } from './assertion.js';
-import { type CliIo, main, USAGE } from './cli-main.js';
-import { AgentKey } from './keys.js';
+import { decodeAgentAssertion } from '../src/assertion.js';
+import { type CliIo, main, USAGE } from '../src/cli-main.js';
+import { AgentKey } from '../src/keys.js';
+import { GOLDEN } from './golden-vector.js';
 
-const HEADER =
-  'AgentAssertion eyJhZ2VudF9ydW50aW1lX2lkIjoiYWdlbnQtMTIzIiwic2lnbmF0dXJlIjoiK0dsck9LUi9GSHh4aGttT2hnNWhqMTkrNU83aE0yTWd4TnJnVGZSZ0lYOENZbjEzQUpFU3Y1eVhrd3dVQzlqRGQ4Y3ZRUk11MWY4UHliZjYvTEJnRHc9PSIsInRhc2tfaWQiOiJ0YXNrLTEyMyIsInRpbWVzdGFtcCI6IjIwMjYtMDQtMjNUMDA6MDA6MDBaIn0';
-const SSH = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs';
-const PKCS8_V1 = 'MC4CAQAwBQYDK2VwBCIEIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH';
+const HEADER = GOLDEN.header;
+const SSH = GOLDEN.publicKeySsh;
+const PKCS8_V1 = GOLDEN.pkcs8V1Base64;
 const NOW = new Date('2026-04-23T00:01:00Z');
 
 async function run(argv: string[], files: Record<string, string> = {}) {

@@ -7,7 +7,7 @@ import {
   isAgentAssertionHost,
   normalizeChatgptBaseUrl,
   resolveAuthapiBaseUrl,
-} from './urls.js';
+} from '../src/urls.js';
 
 describe('normalizeChatgptBaseUrl', () => {
   const cases: Array<[string, string]> = [

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAbom, fetchAgentBiscuit, registerAgentIdentity, registerAgentTask } from './client.js';
-import { AgentTaskIdError, RegistrationError } from './errors.js';
-import { AgentKey } from './keys.js';
-import { sealTaskId } from './sealed.js';
-import { createAgentSigner } from './signer.js';
+import { buildAbom, fetchAgentBiscuit, registerAgentIdentity, registerAgentTask } from '../src/client.js';
+import { AgentTaskIdError, RegistrationError } from '../src/errors.js';
+import { AgentKey } from '../src/keys.js';
+import { sealTaskId } from '../src/sealed.js';
+import { createAgentSigner } from '../src/signer.js';
+import { GOLDEN_SEED } from './golden-vector.js';
 
 interface Recorded {
   method: string;
@@ -77,7 +78,7 @@ async function registrationError(promise: Promise<unknown>): Promise<Record<stri
   throw new Error('expected RegistrationError');
 }
 
-const KEY = AgentKey.fromSeed(new Uint8Array(32).fill(7));
+const KEY = AgentKey.fromSeed(GOLDEN_SEED);
 const NOW = new Date('2026-04-23T00:00:00Z');
 const SIGNER = createAgentSigner({ agentRuntimeId: 'agent-123', key: KEY });
 const TASK_SIGNATURE = KEY.signBase64('agent-123:2026-04-23T00:00:00Z');

@@ -5,12 +5,13 @@ import {
   encodeAgentAssertion,
   verifyAgentAssertion,
   verifyTaskRegistrationSignature,
-} from './assertion.js';
-import { AgentAssertionError } from './errors.js';
-import { AgentKey, ed25519PublicKeyObject } from './keys.js';
-import { createAgentSigner } from './signer.js';
+} from '../src/assertion.js';
+import { AgentAssertionError } from '../src/errors.js';
+import { AgentKey, ed25519PublicKeyObject } from '../src/keys.js';
+import { createAgentSigner } from '../src/signer.js';
+import { GOLDEN_SEED } from './golden-vector.js';
 
-const KEY = AgentKey.fromSeed(new Uint8Array(32).fill(7));
+const KEY = AgentKey.fromSeed(GOLDEN_SEED);
 const OTHER = AgentKey.fromSeed(new Uint8Array(32).fill(9));
 const NOW = new Date('2026-04-23T00:00:00Z');
 const SIGNER = createAgentSigner({ agentRuntimeId: 'agent-123', key: KEY });
