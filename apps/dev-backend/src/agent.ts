@@ -119,12 +119,6 @@ const taskSchema = z.strictObject({
   external_task_ref: z.string().min(1).optional(),
 });
 
-const SIGNATURE_REASONS = {
-  bad_signature: 'bad_signature',
-  stale: 'stale_timestamp',
-  future: 'future_timestamp',
-} as const;
-
 /** POST /backend-api/v1/agent/{runtime}/task/register: the signature is the only authentication. */
 async function registerTask(ctx: Ctx): Promise<void> {
   const { app, req, res, record } = ctx;
@@ -144,10 +138,10 @@ async function registerTask(ctx: Ctx): Promise<void> {
     windowSeconds: app.options.assertionWindowSeconds,
   });
   if (!check.ok) {
-    if (check.reason === 'malformed') {
+    if (check.reason === 'malformed_registration') {
       throw new HttpError(400, 'malformed_registration', check.message, true);
     }
-    throw authError(SIGNATURE_REASONS[check.reason], check.message);
+    throw authError(check.reason, check.message);
   }
   const ref = body.external_task_ref;
   let task: TaskRecord | undefined = ref === undefined ? undefined : app.state.taskByRef(runtimeId, ref);

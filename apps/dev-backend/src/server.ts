@@ -6,6 +6,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { AUTHORIZATION_ERROR_HEADER } from '@codex-ts/agent-identity';
 import { WebSocketServer } from 'ws';
 import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
@@ -176,7 +177,7 @@ async function handleUpgrade(
     record.reason = error.code;
     app.log.finish(record, error.status);
     const headers: Record<string, string> = error.authError
-      ? { 'x-openai-authorization-error': error.code }
+      ? { [AUTHORIZATION_ERROR_HEADER]: error.code }
       : {};
     rejectUpgrade(app, socket, error.status, body ?? errorBody(error.code, error.message), headers);
   };

@@ -271,6 +271,37 @@ describe('task registration', () => {
     ]);
   });
 
+  it('refuses a registration body or an assertion that names a key twice', async () => {
+    const b = await backend();
+    const agent = await registerAgent(b);
+    const url = `${b.chatgptBaseUrl}/v1/agent/${agent.signer.agentRuntimeId}/task/register`;
+    const body = agent.signer.taskRegistrationBody({ externalTaskRef: 'thread-a' });
+    const twice = `${JSON.stringify(body).slice(0, -1)},"external_task_ref":"thread-b"}`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: twice,
+    });
+    expect([res.status, await json(res)]).toEqual([
+      400,
+      { error: { code: 'invalid_json', message: 'request body names the key "external_task_ref" twice' } },
+    ]);
+    const taskId = await registerTask(b, agent);
+    const claims = JSON.parse(
+      Buffer.from(
+        agent.signer.authorizationHeader(taskId).slice('AgentAssertion '.length),
+        'base64url',
+      ).toString(),
+    );
+    const forged = `AgentAssertion ${Buffer.from(`{"task_id":"task_other",${JSON.stringify(claims).slice(1)}`).toString('base64url')}`;
+    const usage = await fetch(`${b.chatgptBaseUrl}/wham/usage`, { headers: { authorization: forged } });
+    expect([usage.status, usage.headers.get('x-openai-authorization-error')]).toEqual([
+      401,
+      'malformed_assertion',
+    ]);
+    expect(b.requests().at(-1)?.reason).toBe('malformed_assertion');
+  });
+
   it('rejects an unknown runtime with 401 unknown_runtime', async () => {
     const b = await backend();
     const agent = await registerAgent(b);

@@ -97,3 +97,7 @@ console.log(
 );
 console.log(`  naive/floor  = ${naiveRatio.toFixed(3)}×`);
 if (sink === 0) console.log('');
+if (signerRatio > 1.1) {
+  console.error('agent-identity sign benchmark: goal missed (signer/floor > 1.10×)');
+  process.exitCode = 1;
+}

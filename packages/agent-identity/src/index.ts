@@ -1,8 +1,10 @@
 export * from './assertion.js';
+export * from './authorization-error.js';
 export { type CliIo, main as runAgentIdentityCli } from './cli-main.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './ids.js';
+export { parseJsonRejectingDuplicateKeys, type StrictJsonResult } from './json-object.js';
 export * from './keys.js';
 export * from './sealed.js';
 export * from './signer.js';

@@ -25,8 +25,8 @@ function malformedMessage(header: string): string {
     decodeAgentAssertion(header);
   } catch (error) {
     expect(error).toBeInstanceOf(AgentAssertionError);
-    expect((error as AgentAssertionError).reason).toBe('malformed');
-    expect((error as AgentAssertionError).code).toBe('malformed');
+    expect((error as AgentAssertionError).reason).toBe('malformed_assertion');
+    expect((error as AgentAssertionError).code).toBe('malformed_assertion');
     return (error as AgentAssertionError).message;
   }
   throw new Error('expected AgentAssertionError');
@@ -95,6 +95,17 @@ describe('decodeAgentAssertion', () => {
     ],
     ['a number value', token(`{${good.replace('"t"', '7')}}`), 'key "task_id" is not a string'],
     ['a null value', token(`{${good.replace('"a"', 'null')}}`), 'key "agent_runtime_id" is not a string'],
+    ['a duplicate task_id', token(`{"task_id":"other",${good}}`), 'duplicate key "task_id"'],
+    [
+      'a duplicate key spelled with an escape',
+      token(`{${good},"task\\u005fid":"t"}`),
+      'duplicate key "task_id"',
+    ],
+    [
+      'a duplicate key after whitespace',
+      token(`{ ${good} , "signature" : "${sig}" }`),
+      'duplicate key "signature"',
+    ],
   ];
   it.each(cases)('rejects %s', (_name, header, message) => {
     expect(malformedMessage(header)).toBe(`malformed AgentAssertion: ${message}`);
@@ -125,13 +136,13 @@ describe('verifyAgentAssertion', () => {
     expect(at('2026-04-22T23:55:00Z')).toEqual({ ok: true, claims: CLAIMS, ageSeconds: -300 });
     expect(at('2026-04-23T00:05:01Z')).toEqual({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s old (window 300s)',
       claims: CLAIMS,
     });
     expect(at('2026-04-22T23:54:59Z')).toEqual({
       ok: false,
-      reason: 'future',
+      reason: 'future_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s in the future (window 300s)',
       claims: CLAIMS,
     });
@@ -142,7 +153,7 @@ describe('verifyAgentAssertion', () => {
       verifyAgentAssertion(HEADER, { ...options, windowSeconds: 10, now: new Date('2026-04-23T00:00:11Z') }),
     ).toMatchObject({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 11s old (window 10s)',
     });
   });
@@ -150,7 +161,7 @@ describe('verifyAgentAssertion', () => {
   it('reports a malformed header without claims', () => {
     expect(verifyAgentAssertion('Bearer x', options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'malformed AgentAssertion: scheme must be exactly "AgentAssertion" followed by one space',
     });
   });
@@ -198,14 +209,14 @@ describe('verifyAgentAssertion', () => {
     const badSignature = encodeAgentAssertion({ ...CLAIMS, signature: 'AAAA' });
     expect(verifyAgentAssertion(badSignature, options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'signature is not 64 bytes of standard base64',
       claims: decodeAgentAssertion(badSignature),
     });
     const badTimestamp = encodeAgentAssertion({ ...CLAIMS, timestamp: '2026-04-23T00:00:00.000Z' });
     expect(verifyAgentAssertion(badTimestamp, options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'timestamp "2026-04-23T00:00:00.000Z" is not RFC 3339 seconds with Z',
       claims: decodeAgentAssertion(badTimestamp),
     });
@@ -233,24 +244,24 @@ describe('verifyTaskRegistrationSignature', () => {
     });
     expect(verifyTaskRegistrationSignature({ ...base, now: new Date('2026-04-23T00:05:01Z') })).toEqual({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s old (window 300s)',
     });
     expect(
       verifyTaskRegistrationSignature({ ...base, windowSeconds: 5, now: new Date('2026-04-22T23:59:54Z') }),
     ).toEqual({
       ok: false,
-      reason: 'future',
+      reason: 'future_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 6s in the future (window 5s)',
     });
     expect(verifyTaskRegistrationSignature({ ...base, signature: `${body.signature}x` })).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_registration',
       message: 'signature is not 64 bytes of standard base64',
     });
     expect(verifyTaskRegistrationSignature({ ...base, timestamp: 'yesterday' })).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_registration',
       message: 'timestamp "yesterday" is not RFC 3339 seconds with Z',
     });
   });
