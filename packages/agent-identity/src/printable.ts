@@ -4,6 +4,7 @@
  * C0 and C1 controls, DEL, the Unicode line separators and the bidi overrides are written as `\xNN` / `\u{NNNN}`,
  * and `\` as `\\`, so the escaped text reads back unambiguously.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 function escapeOne(char: string): string {
