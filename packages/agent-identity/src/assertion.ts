@@ -47,14 +47,23 @@ export function taskRegistrationMessage(agentRuntimeId: string, timestamp: strin
   return `${agentRuntimeId}:${timestamp}`;
 }
 
+// Characters JSON.stringify would escape: the quote, the backslash, C0 controls and (well-formed JSON.stringify)
+// surrogates. Strings without them are quoted as they are, which keeps the per-request header cheap.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /**
- * Builds the header value from already computed claims (the signer is the usual way). The JSON is written in key
- * order by hand; JSON.stringify escapes these strings exactly like serde_json (non-ASCII kept raw).
+ * The one encoder of the header value (the signer uses it too). The JSON is written in key order by hand; strings
+ * are escaped exactly like JSON.stringify, which matches serde_json for these values (non-ASCII kept raw).
  */
 export function encodeAgentAssertion(claims: AgentAssertionClaims): string {
   const json =
-    `{"agent_runtime_id":${JSON.stringify(claims.agentRuntimeId)},"signature":${JSON.stringify(claims.signature)},` +
-    `"task_id":${JSON.stringify(claims.taskId)},"timestamp":${JSON.stringify(claims.timestamp)}}`;
+    `{"agent_runtime_id":${quote(claims.agentRuntimeId)},"signature":${quote(claims.signature)},` +
+    `"task_id":${quote(claims.taskId)},"timestamp":${quote(claims.timestamp)}}`;
   return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
 

@@ -43,6 +43,28 @@ describe('decodeAgentAssertion', () => {
     expect(encodeAgentAssertion(CLAIMS)).toBe(HEADER);
   });
 
+  it('escapes every string exactly as JSON.stringify does', () => {
+    const values = [
+      'plain',
+      'q"uote',
+      'back\\slash',
+      'tab\tnl\n',
+      '\u0000\u001f\u007f',
+      'é✓😀',
+      '\ud800lone',
+      'x\u2028y',
+    ];
+    for (const value of values) {
+      const claims = { agentRuntimeId: value, taskId: value, timestamp: value, signature: value };
+      const json = `{"agent_runtime_id":${JSON.stringify(value)},"signature":${JSON.stringify(value)},"task_id":${JSON.stringify(value)},"timestamp":${JSON.stringify(value)}}`;
+      expect(encodeAgentAssertion(claims)).toBe(
+        `AgentAssertion ${Buffer.from(json, 'utf8').toString('base64url')}`,
+      );
+      if (!value.includes('\ud800'))
+        expect(decodeAgentAssertion(encodeAgentAssertion(claims))).toEqual(claims);
+    }
+  });
+
   const sig = CLAIMS.signature;
   const good = `"agent_runtime_id":"a","signature":"${sig}","task_id":"t","timestamp":"2026-04-23T00:00:00Z"`;
   const cases: Array<[string, string, string]> = [
