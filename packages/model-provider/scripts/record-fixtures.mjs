@@ -1,5 +1,6 @@
-// Records the SSE streams the unit tests replay: `node scripts/record-fixtures.mjs` (after building the dev
-// backend). Each fixture is the exact body the dev backend sent for one `POST /backend-api/codex/responses`.
+// Records the SSE streams the unit tests replay: `node scripts/record-fixtures.mjs [name.sse …]` (after building
+// the dev backend; no names: all of them). Each fixture is the exact body the dev backend sent for one
+// `POST /backend-api/codex/responses`; the tests name the ids they carry, so re-recording means updating them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDevBackend } from '@codex-ts/dev-backend';
@@ -13,7 +14,8 @@ try {
     { file: 'failed.sse', model: 'dev-fail', text: 'this one fails' },
     { file: 'function-call.sse', model: 'dev-tool-call', text: 'list the files' },
   ];
-  for (const c of cases) {
+  const only = process.argv.slice(2);
+  for (const c of cases.filter((x) => only.length === 0 || only.includes(x.file))) {
     const response = await fetch(`${backend.chatgptBaseUrl}/codex/responses`, {
       method: 'POST',
       headers: {

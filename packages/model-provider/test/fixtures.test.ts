@@ -88,6 +88,44 @@ describe('recorded streams', () => {
     }
   });
 
+  it('function-call.sse becomes the function call events', async () => {
+    const { server, session } = await replay('function-call.sse');
+    const item = {
+      id: 'fc_902366542d8ff68590004a27',
+      type: 'function_call',
+      call_id: 'call_c4d27c86e69dc7154a70edc7',
+      name: 'shell',
+    };
+    const args = '{"command":["echo","list the files"]}';
+    try {
+      expect((await collect(session)).slice(1)).toEqual([
+        { type: 'created', responseId: 'resp_a1867d4afc2dfa368a65e187' },
+        {
+          type: 'output_item.added',
+          outputIndex: 0,
+          item: { ...item, status: 'in_progress', arguments: '' },
+        },
+        { type: 'function_call_arguments.delta', itemId: item.id, delta: args.slice(0, 19) },
+        { type: 'function_call_arguments.delta', itemId: item.id, delta: args.slice(19) },
+        { type: 'function_call_arguments.done', itemId: item.id, arguments: args },
+        { type: 'output_item.done', outputIndex: 0, item: { ...item, status: 'completed', arguments: args } },
+        {
+          type: 'completed',
+          responseId: 'resp_a1867d4afc2dfa368a65e187',
+          usage: {
+            inputTokens: 1,
+            cachedInputTokens: 0,
+            outputTokens: 1,
+            reasoningOutputTokens: 0,
+            totalTokens: 2,
+          },
+        },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('failed.sse becomes a typed response_failed error', async () => {
     const { server, session } = await replay('failed.sse');
     try {
