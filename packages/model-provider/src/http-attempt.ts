@@ -43,21 +43,36 @@ export async function openHttpAttempt(o: {
 }): Promise<OpenedAttempt> {
   const target = `POST ${o.url.origin}${o.url.pathname}`;
   const authFetch = createAuthFetch(o.auth, o.fetch ? { fetch: o.fetch } : {});
+  // The idle timeout also bounds the wait for the response headers; once they arrive, the SSE reader owns it.
+  const headersTimeout = new AbortController();
+  const timer = setTimeout(
+    () =>
+      headersTimeout.abort(
+        new StreamDisconnectedError(
+          `idle timeout: ${target} sent no response headers for ${o.idleTimeoutMs} ms`,
+        ),
+      ),
+    o.idleTimeoutMs,
+  );
   let response: Response;
   try {
     response = await authFetch(o.url, {
       method: 'POST',
       headers: o.headers,
       body: o.body,
-      ...(o.signal ? { signal: o.signal } : {}),
+      signal: o.signal ? AbortSignal.any([o.signal, headersTimeout.signal]) : headersTimeout.signal,
     });
   } catch (error) {
     if (o.signal?.aborted) throw o.signal.reason;
+    if (headersTimeout.signal.aborted)
+      throw new AttemptFailure(headersTimeout.signal.reason as Error, undefined);
     if (!(error instanceof TypeError)) throw error;
     throw new AttemptFailure(
       new StreamDisconnectedError(`could not reach ${target}: ${networkMessage(error)}`, { cause: error }),
       undefined,
     );
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status < 200 || response.status > 299) {
     const body = await response.text().catch(() => '');

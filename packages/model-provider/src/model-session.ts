@@ -61,7 +61,11 @@ export class ModelSession {
     this.#auth = new RecordingAuth(options.auth);
     this.#httpUrl = providerUrl(options.provider, 'responses');
     if (options.websocket && options.provider.supportsWebsockets) {
-      this.#websocket = new WebsocketConnection(websocketUrl(this.#httpUrl), this.#auth);
+      this.#websocket = new WebsocketConnection(
+        websocketUrl(this.#httpUrl),
+        this.#auth,
+        options.provider.streamIdleTimeoutMs,
+      );
     }
   }
 

@@ -16,9 +16,12 @@ export class WebsocketConnection {
   /** Handshakes made (for tests and logs). */
   handshakes = 0;
 
-  constructor(url: URL, auth: RecordingAuth) {
+  readonly #handshakeTimeoutMs: number;
+
+  constructor(url: URL, auth: RecordingAuth, handshakeTimeoutMs: number) {
     this.url = url;
     this.#auth = auth;
+    this.#handshakeTimeoutMs = handshakeTimeoutMs;
   }
 
   /** The open socket when it may be reused, else a new handshake. */
@@ -33,7 +36,13 @@ export class WebsocketConnection {
     }
     this.discard();
     this.handshakes++;
-    const opened = await websocketHandshake({ url: this.url, headers, auth: this.#auth, signal });
+    const opened = await websocketHandshake({
+      url: this.url,
+      headers,
+      auth: this.#auth,
+      handshakeTimeoutMs: this.#handshakeTimeoutMs,
+      signal,
+    });
     this.#current = opened;
     return { ...opened, reused: false };
   }

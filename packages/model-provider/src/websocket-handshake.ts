@@ -32,6 +32,8 @@ export async function websocketHandshake(o: {
   readonly url: URL;
   readonly headers: Record<string, string>;
   readonly auth: RecordingAuth;
+  /** How long the upgrade may take (the stream idle timeout). */
+  readonly handshakeTimeoutMs: number;
   readonly signal?: AbortSignal | undefined;
 }): Promise<Handshake> {
   const target = `GET ${o.url.origin}${o.url.pathname}`;
@@ -40,7 +42,7 @@ export async function websocketHandshake(o: {
       ? { url: o.url, method: 'GET', signal: o.signal }
       : { url: o.url, method: 'GET' };
     const sent = await o.auth.headers(request);
-    const outcome = await connect(o.url, { ...o.headers, ...sent }, o.signal);
+    const outcome = await connect(o.url, { ...o.headers, ...sent }, o.handshakeTimeoutMs, o.signal);
     if ('socket' in outcome) {
       o.auth.observe?.(request, { status: 101, headers: headerReader(outcome.response.headers) });
       return {
@@ -82,10 +84,20 @@ type Outcome =
   | { response: IncomingMessage; body: string }
   | { network: Error };
 
-function connect(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<Outcome> {
+function connect(
+  url: URL,
+  headers: Record<string, string>,
+  handshakeTimeout: number,
+  signal?: AbortSignal,
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
-    const socket = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
+    const socket = new WebSocket(url, {
+      headers,
+      handshakeTimeout,
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
     let upgrade: IncomingMessage | undefined;
     const onAbort = () => {
       socket.terminate();

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { bearerAuthProvider } from '@codex-ts/auth-provider';
 import { recordingAuthProvider, startScriptedServer } from '@codex-ts/auth-provider/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -211,6 +213,32 @@ describe('a turn over HTTP', () => {
       '{"error":{"code":"bad_signature","message":"got <redacted>"}}',
     ]);
     expect(server.seen).toHaveLength(2);
+  });
+
+  it('no credential in the session, its errors, their JSON or util.inspect', async () => {
+    const secret = 'sk-very-secret-key-0123456789';
+    const server = await scripted([
+      {
+        status: 401,
+        headers: { 'x-request-id': 'req_s' },
+        body: `{"error":{"message":"bad key ${secret}"}}`,
+      },
+    ]);
+    const turns = createModelSession({
+      provider: parseModelProviderInfo({ name: 'Test', baseUrl: server.url }),
+      auth: bearerAuthProvider({ token: secret }),
+      threadId: 'thread-1',
+    });
+    const error = await turnError(turns);
+    for (const text of [
+      inspect(turns, { depth: 10 }),
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+      String(error),
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    expect((error as UnauthorizedError).body).toBe('{"error":{"message":"bad key <redacted>"}}');
   });
 
   it('refuses a second concurrent turn on the same session', async () => {

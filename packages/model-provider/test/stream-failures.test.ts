@@ -86,6 +86,16 @@ describe('streams that go wrong', () => {
     await Promise.all([s.closed(0), s.closed(1)]);
   });
 
+  it('a server that never sends response headers trips the idle timeout too', async () => {
+    const s = await server(() => {});
+    const error = (await turnError(
+      session(s.url, { requestMaxRetries: 1, streamIdleTimeoutMs: 50 }),
+    )) as ModelProviderError;
+    expect(error).toBeInstanceOf(StreamDisconnectedError);
+    expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent no response headers for 50 ms`);
+    expect(s.seen).toHaveLength(2);
+  });
+
   it('cancellation stops a silent stream within a second and closes the connection', async () => {
     const s = await server((res) => {
       res.writeHead(200, SSE_HEADERS);

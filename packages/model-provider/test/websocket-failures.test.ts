@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { recordingAuthProvider } from '@codex-ts/auth-provider/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -146,6 +147,39 @@ describe('websocket turns that go wrong', () => {
       `idle timeout: GET ${server.url.replace('http', 'ws')}/responses sent nothing for 50 ms`,
     );
     expect(server.handshakes).toHaveLength(2);
+  });
+
+  it('upgrades that never answer time out, and the session falls back to HTTP', async () => {
+    const http: Server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`data: ${JSON.stringify(completed)}\n\n`);
+    });
+    const upgrades: string[] = [];
+    const held: Duplex[] = [];
+    http.on('upgrade', (req, socket: Duplex) => {
+      upgrades.push(String(req.headers.authorization));
+      held.push(socket);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`;
+    try {
+      const turns = session(url, { streamIdleTimeoutMs: 400 });
+      const events = await collect(turns);
+      expect(events.map((e) => e.type)).toEqual(['retry', 'transport_fallback', 'metadata', 'completed']);
+      const retry = events[0];
+      expect(retry?.type === 'retry' && retry.error.message).toBe(
+        `could not open GET ${url.replace('http', 'ws')}/responses: Opening handshake has timed out`,
+      );
+      expect([upgrades, turns.transport]).toEqual([
+        ['AgentAssertion test-assertion-1', 'AgentAssertion test-assertion-2'],
+        'http',
+      ]);
+    } finally {
+      for (const socket of held) socket.destroy();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
   });
 
   it('cancellation stops a websocket turn within a second', async () => {
