@@ -10,7 +10,8 @@ import { errorFromStatus } from './status-error.js';
 /** One attempt that reached a response: its metadata and the payloads of its events. */
 export interface OpenedAttempt {
   readonly metadata: ResponseMetadata;
-  readonly payloads: AsyncGenerator<string, void, undefined>;
+  /** The event payloads, in batches. */
+  readonly payloads: AsyncGenerator<string[], void, undefined>;
   /** Ends the attempt early (the consumer stopped reading). */
   close(): void;
   /** After the last event: reads what is left (so the connection can be reused); never throws. */

@@ -132,14 +132,16 @@ export class ModelSession {
               : `POST ${this.#httpUrl.origin}${this.#httpUrl.pathname}`,
           );
           try {
-            for await (const payload of opened.payloads) {
-              const event = decoder.decode(payload);
-              if (decoder.finished) {
-                await opened.finish();
+            for await (const batch of opened.payloads) {
+              for (const payload of batch) {
+                const event = decoder.decode(payload);
+                if (decoder.finished) {
+                  await opened.finish();
+                  if (event) yield event;
+                  return;
+                }
                 if (event) yield event;
-                return;
               }
-              if (event) yield event;
             }
             throw new StreamDisconnectedError('the stream closed before response.completed');
           } catch (error) {

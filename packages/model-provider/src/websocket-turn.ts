@@ -12,7 +12,7 @@ export async function* websocketPayloads(
   idleTimeoutMs: number,
   target: string,
   signal?: AbortSignal,
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<string[], void, undefined> {
   const queue: string[] = [];
   let closed: Error | undefined;
   let wake: (() => void) | undefined;
@@ -49,7 +49,7 @@ export async function* websocketPayloads(
       socket.send(frame, (error) => (error ? reject(new StreamDisconnectedError(error.message)) : resolve())),
     );
     for (;;) {
-      while (queue.length > 0) yield queue.shift()!;
+      if (queue.length > 0) yield queue.splice(0, queue.length);
       if (closed) throw closed;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {

@@ -87,11 +87,11 @@ describe('dev backend models through a session', () => {
     ['HTTP', false],
     ['the websocket', true],
   ])('the slow model trips the idle timeout over %s', async (_name, websocket) => {
-    const turns = await session(websocket, { streamIdleTimeoutMs: 100, streamMaxRetries: 0 });
+    const turns = await session(websocket, { streamIdleTimeoutMs: 300, streamMaxRetries: 0 });
     try {
       const error = await turnError(turns, { ...HELLO, model: 'dev-slow' });
       expect(error).toBeInstanceOf(StreamDisconnectedError);
-      expect((error as Error).message).toMatch(/^idle timeout: (POST|GET) .* sent nothing for 100 ms$/);
+      expect((error as Error).message).toMatch(/^idle timeout: (POST|GET) .* sent nothing for 300 ms$/);
     } finally {
       turns.close();
     }

@@ -78,10 +78,10 @@ describe('streams that go wrong', () => {
       res.write(created);
     });
     const error = (await turnError(
-      session(s.url, { streamMaxRetries: 1, streamIdleTimeoutMs: 50 }),
+      session(s.url, { streamMaxRetries: 1, streamIdleTimeoutMs: 300 }),
     )) as ModelProviderError;
     expect(error).toBeInstanceOf(StreamDisconnectedError);
-    expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent nothing for 50 ms`);
+    expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent nothing for 300 ms`);
     expect(s.seen).toHaveLength(2);
     await Promise.all([s.closed(0), s.closed(1)]);
   });

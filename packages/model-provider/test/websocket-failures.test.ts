@@ -139,12 +139,12 @@ describe('websocket turns that go wrong', () => {
 
   it('a silent socket times out and is not reused', async () => {
     const server = await wsServer(() => {});
-    const turns = session(server.url, { streamMaxRetries: 1, streamIdleTimeoutMs: 50 });
+    const turns = session(server.url, { streamMaxRetries: 1, streamIdleTimeoutMs: 300 });
     const error = (await turnError(turns)) as StreamDisconnectedError;
     turns.close();
     expect(error).toBeInstanceOf(StreamDisconnectedError);
     expect(error.message).toBe(
-      `idle timeout: GET ${server.url.replace('http', 'ws')}/responses sent nothing for 50 ms`,
+      `idle timeout: GET ${server.url.replace('http', 'ws')}/responses sent nothing for 300 ms`,
     );
     expect(server.handshakes).toHaveLength(2);
   });
