@@ -68,9 +68,13 @@ await server.close();
 const median = (key) => rounds.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const sseRatio = median('sseRatio');
-console.log(`recorded stream: ${events} events, ${(body.length / 1e6).toFixed(2)} MB; medians of ${ROUNDS} rounds`);
+console.log(
+  `recorded stream: ${events} events, ${(body.length / 1e6).toFixed(2)} MB; medians of ${ROUNDS} rounds`,
+);
 console.log(`  raw read (no decoding)         ${fmt(median('raw'))} events/s`);
-console.log(`  SSE decoding (payloads)        ${fmt(median('sse'))} events/s   ratio ${sseRatio.toFixed(2)} (goal ≥ ${GOAL})`);
+console.log(
+  `  SSE decoding (payloads)        ${fmt(median('sse'))} events/s   ratio ${sseRatio.toFixed(2)} (goal ≥ ${GOAL})`,
+);
 console.log(
   `  whole turn (typed ModelEvents) ${fmt(median('typed'))} events/s   ratio ${median('typedRatio').toFixed(2)} (reported)`,
 );
