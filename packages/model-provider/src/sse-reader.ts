@@ -26,7 +26,8 @@ export async function* sseData(
         // An event cut off before its blank line is not dispatched (the SSE rule); the turn then lacks its end.
         parser.feed(decoder.end());
       } else {
-        parser.feed(decoder.write(chunk.value));
+        const bytes = chunk.value;
+        parser.feed(decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
       }
       if (pending.length > 0) {
         const batch = pending;
