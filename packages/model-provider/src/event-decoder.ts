@@ -1,5 +1,6 @@
 import { ContextWindowExceededError, ModelProviderError } from './errors.js';
 import type { ModelEvent, TokenUsage } from './events.js';
+import { rateLimitsFromEvent } from './rate-limits.js';
 import { safeBody } from './redact.js';
 import { errorFromStatus, recordHeaders } from './status-error.js';
 import type { ResponseItem } from './turn-request.js';
@@ -102,6 +103,10 @@ export class TurnDecoder {
         throw this.#failed(e);
       case 'error':
         throw this.#errorFrame(e);
+      case 'codex.rate_limits': {
+        const update = rateLimitsFromEvent(e);
+        return update ? { type: 'rate_limits', ...update } : undefined;
+      }
       default:
         return undefined;
     }

@@ -1,4 +1,5 @@
 import type { ModelProviderError } from './errors.js';
+import type { RateLimitSnapshot } from './rate-limits.js';
 import type { ResponseMetadata } from './response-metadata.js';
 import type { ResponseItem } from './turn-request.js';
 
@@ -44,6 +45,7 @@ export type ModelEvent =
     }
   | { readonly type: 'function_call_arguments.delta'; readonly itemId?: string; readonly delta: string }
   | { readonly type: 'function_call_arguments.done'; readonly itemId?: string; readonly arguments: string }
+  | { readonly type: 'rate_limits'; readonly rateLimits: RateLimitSnapshot; readonly planType?: string }
   | { readonly type: 'completed'; readonly responseId: string; readonly usage?: TokenUsage }
   | { readonly type: 'incomplete'; readonly responseId?: string; readonly reason?: string }
   | {

@@ -85,3 +85,49 @@ function parseBoolean(value: string | null): boolean | undefined {
   if (v === 'false' || v === '0') return false;
   return undefined;
 }
+
+/**
+ * A `codex.rate_limits` event (sent in the websocket stream, where there are no per-turn headers):
+ * `{type, plan_type?, rate_limits: {primary?, secondary?: {used_percent, window_minutes?, reset_at?}}, credits?,
+ * metered_limit_name? | limit_name?}`. Undefined when it is not one.
+ */
+export function rateLimitsFromEvent(
+  event: Record<string, unknown>,
+): { rateLimits: RateLimitSnapshot; planType?: string } | undefined {
+  if (event.type !== 'codex.rate_limits') return undefined;
+  const limits = record(event.rate_limits);
+  const primary = eventWindow(record(limits?.primary));
+  const secondary = eventWindow(record(limits?.secondary));
+  const c = record(event.credits);
+  const credits =
+    c && typeof c.has_credits === 'boolean' && typeof c.unlimited === 'boolean'
+      ? {
+          hasCredits: c.has_credits,
+          unlimited: c.unlimited,
+          ...(typeof c.balance === 'string' ? { balance: c.balance } : {}),
+        }
+      : undefined;
+  const name = typeof event.metered_limit_name === 'string' ? event.metered_limit_name : event.limit_name;
+  const limitId =
+    typeof name === 'string' && name.trim() ? name.trim().toLowerCase().replaceAll('-', '_') : 'codex';
+  const rateLimits: RateLimitSnapshot = {
+    limitId,
+    ...(primary ? { primary } : {}),
+    ...(secondary ? { secondary } : {}),
+    ...(credits ? { credits } : {}),
+  };
+  return typeof event.plan_type === 'string' ? { rateLimits, planType: event.plan_type } : { rateLimits };
+}
+
+function eventWindow(window: Record<string, unknown> | undefined): RateLimitWindow | undefined {
+  if (!window || typeof window.used_percent !== 'number') return undefined;
+  return {
+    usedPercent: window.used_percent,
+    ...(typeof window.window_minutes === 'number' ? { windowMinutes: window.window_minutes } : {}),
+    ...(typeof window.reset_at === 'number' ? { resetsAt: window.reset_at } : {}),
+  };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}

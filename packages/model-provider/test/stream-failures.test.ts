@@ -230,6 +230,31 @@ describe('streams that go wrong', () => {
     expect(s.seen).toHaveLength(1);
   });
 
+  it('a codex.rate_limits event becomes a rate_limits event', async () => {
+    const s = await server((res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.end(
+        created +
+          sseFrame({
+            type: 'codex.rate_limits',
+            plan_type: 'plus',
+            rate_limits: { primary: { used_percent: 42, window_minutes: 300, reset_at: 1_800_000_000 } },
+            credits: { has_credits: true, unlimited: false, balance: '5' },
+          }) +
+          completed,
+      );
+    });
+    expect((await collect(session(s.url)))[2]).toEqual({
+      type: 'rate_limits',
+      planType: 'plus',
+      rateLimits: {
+        limitId: 'codex',
+        primary: { usedPercent: 42, windowMinutes: 300, resetsAt: 1_800_000_000 },
+        credits: { hasCredits: true, unlimited: false, balance: '5' },
+      },
+    });
+  });
+
   it('reasoning and function-call events are typed', async () => {
     const s = await server((res) => {
       res.writeHead(200, SSE_HEADERS);
