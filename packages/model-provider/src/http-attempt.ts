@@ -7,6 +7,9 @@ import { type ResponseMetadata, responseMetadata } from './response-metadata.js'
 import { sseData } from './sse-reader.js';
 import { errorFromStatus } from './status-error.js';
 
+/** How long a body may stay open after `response.completed` before it is cut (so the connection can be reused). */
+const DRAIN_LIMIT_MS = 1000;
+
 /** One attempt that reached a response: its metadata and the payloads of its events. */
 export interface OpenedAttempt {
   readonly metadata: ResponseMetadata;
@@ -45,6 +48,7 @@ export async function openHttpAttempt(o: {
   const target = `POST ${o.url.origin}${o.url.pathname}`;
   const authFetch = createAuthFetch(o.auth, o.fetch ? { fetch: o.fetch } : {});
   // The idle timeout also bounds the wait for the response headers; once they arrive, the SSE reader owns it.
+  // The same controller later ends a body that stays open after its last event.
   const headersTimeout = new AbortController();
   const timer = setTimeout(
     () =>
@@ -99,10 +103,16 @@ export async function openHttpAttempt(o: {
       void payloads.return(undefined);
     },
     finish: async () => {
+      const limit = setTimeout(
+        () => headersTimeout.abort(new Error('the response completed')),
+        DRAIN_LIMIT_MS,
+      );
       try {
         for await (const _ of payloads);
       } catch {
         // the response already completed; what follows it does not matter
+      } finally {
+        clearTimeout(limit);
       }
     },
   };

@@ -186,6 +186,16 @@ describe('streams that go wrong', () => {
     expect(s.seen).toHaveLength(2);
   });
 
+  it('a body left open after response.completed still ends the turn, and the connection is closed', async () => {
+    const s = await server((res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write(created + completed);
+    });
+    const events = await collect(session(s.url));
+    expect(events.at(-1)).toEqual({ type: 'completed', responseId: 'resp_1' });
+    await s.closed(0);
+  });
+
   it('an unknown event type is skipped and the turn completes', async () => {
     const s = await server((res) => {
       res.writeHead(200, SSE_HEADERS);
