@@ -2,7 +2,6 @@ import { createAuthFetch, type FetchLike } from '@codex-ts/auth-provider';
 import { retryAfterMs } from './backoff.js';
 import { StreamDisconnectedError } from './errors.js';
 import type { RecordingAuth } from './recording-auth.js';
-import { credentialValues } from './redact.js';
 import { type ResponseMetadata, responseMetadata } from './response-metadata.js';
 import { sseData } from './sse-reader.js';
 import { errorFromStatus } from './status-error.js';
@@ -87,7 +86,7 @@ export async function openHttpAttempt(o: {
         headers: response.headers,
         body,
         target,
-        sentSecrets: credentialValues(o.auth.lastSent),
+        sentSecrets: o.auth.lastSecrets(),
       }),
       retryAfterMs(response.headers),
     );

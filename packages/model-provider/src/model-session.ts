@@ -1,5 +1,4 @@
-import type { AuthProvider, FetchLike } from '@codex-ts/auth-provider';
-import { headerReader } from '@codex-ts/auth-provider';
+import { type AuthProvider, type FetchLike, headerReader } from '@codex-ts/auth-provider';
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js';
 import { isModelProviderError, type ModelProviderError, StreamDisconnectedError } from './errors.js';
 import { TurnDecoder } from './event-decoder.js';
