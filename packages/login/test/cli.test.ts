@@ -82,7 +82,7 @@ describe('codex-ts-login main()', () => {
     const out = io(envFor(home));
     expect(await main(['logout'], out.io)).toBe(0);
     const after = io(envFor(home));
-    await main(['status', '--json'], after.io);
+    expect(await main(['status', '--json'], after.io)).toBe(1); // not logged in, as `codex login status`
     expect(JSON.parse(after.out.join('')).loggedIn).toBe(false);
   });
 
