@@ -81,7 +81,7 @@ environment: CODEX_HOME, CODEX_API_KEY, OPENAI_API_KEY, CODEX_REFRESH_TOKEN_URL_
              CODEX_AGENT_IDENTITY_AUTHAPI_BASE_URL; config: $CODEX_HOME/config.toml
 `;
 
-function commandHelp(name: string, c: Command): string {
+function commandHelp(c: Command): string {
   return `usage: ${NAME} ${c.usage}\n\n${c.summary}\n${c.details ? `\n${c.details}` : ''}\n  --verbose       print info lines too\n  --quiet         print no warnings\n`;
 }
 
@@ -149,7 +149,7 @@ export async function main(
     if (!(command in COMMANDS)) throw new UsageError(`unknown command: ${command}`);
     const values = parseOptions(command, args);
     if (values.help) {
-      io.stdout.write(commandHelp(command, COMMANDS[command]!));
+      io.stdout.write(commandHelp(COMMANDS[command]!));
       return 0;
     }
     if (values.verbose && values.quiet)
