@@ -50,6 +50,8 @@ export function publishingProblems(dir, packed = packedFiles(dir)) {
     if (!files.has(target.replace(/^\.\//, ''))) problems.push(`bin ${bin} ${target} is not packed`);
   }
   if (!files.has('LICENSE')) problems.push('no LICENSE in the pack');
+  else if (readFileSync(join(dir, 'LICENSE'), 'utf8') !== readFileSync(join(repoRoot, 'LICENSE'), 'utf8'))
+    problems.push("LICENSE differs from the repository's");
   const readme = files.has('README.md') ? readFileSync(join(dir, 'README.md'), 'utf8') : '';
   if (!readme) problems.push('no README.md in the pack');
   if (!readme.includes(`npm install ${manifest.name}`))
