@@ -33,14 +33,22 @@ const CAUSES: Record<string, [AuthFileErrorCode, string]> = {
   ENAMETOOLONG: ['auth_file_bad_path', 'the path to CODEX_HOME is too long'],
 };
 
+/** The same causes, met while reading auth.json. */
+const READ_CAUSES: Record<string, [AuthFileErrorCode, string]> = {
+  ...CAUSES,
+  EACCES: ['auth_file_permission_denied', 'permission denied: auth.json is not readable by this user'],
+  EPERM: ['auth_file_permission_denied', 'permission denied: auth.json is not readable by this user'],
+};
+
 /** A typed error for a file-system failure around auth.json; the errno code is named in the message. */
 export function fileSystemError(
   path: string,
   err: unknown,
   fallback: [AuthFileErrorCode, string],
+  reading = false,
 ): AuthFileError {
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
-  const [code, message] = (errno && CAUSES[errno]) || fallback;
+  const [code, message] = (errno && (reading ? READ_CAUSES : CAUSES)[errno]) || fallback;
   return new AuthFileError(code, path, `${message} (${errno ?? 'error'})`, { cause: err });
 }
 

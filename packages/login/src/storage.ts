@@ -76,9 +76,7 @@ export class FileAuthStore implements AuthStore {
       return fn({
         current,
         write: (next) => writeAtomically(path, serializeAuthDotJson(next)),
-        remove: async () => {
-          await rm(path, { force: true });
-        },
+        remove: () => removeFile(path),
       });
     });
   }
@@ -93,11 +91,11 @@ export class FileAuthStore implements AuthStore {
     return this.#locked(async () => {
       const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return undefined;
-        throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot inspect auth.json']);
+        throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot inspect auth.json'], true);
       });
       if (st === undefined) return false;
       if (!st.isFile() && !st.isSymbolicLink()) throw notRegular(path, st);
-      await rm(path, { force: true });
+      await removeFile(path);
       return true;
     });
   }
@@ -149,6 +147,14 @@ export async function removeStaleTempFiles(path: string): Promise<number> {
   return removed;
 }
 
+async function removeFile(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (err) {
+    throw fileSystemError(path, err, ['auth_file_write_failed', 'cannot remove auth.json']);
+  }
+}
+
 function describeKind(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO';
@@ -175,7 +181,7 @@ async function readRegularFile(path: string): Promise<string | undefined> {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json']);
+    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json'], true);
   }
   try {
     const st = await fh.stat();
@@ -183,7 +189,7 @@ async function readRegularFile(path: string): Promise<string | undefined> {
     return await fh.readFile('utf8');
   } catch (err) {
     if (err instanceof AuthFileError) throw err;
-    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json']);
+    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json'], true);
   } finally {
     await fh.close();
   }
