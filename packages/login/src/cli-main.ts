@@ -227,8 +227,11 @@ export async function main(
         // A one-shot process waits for registration instead of answering with bearer after registrationWaitMs.
         if (!threadId && isAgentAssertionHost(target)) await prewarm(manager);
         const provider = threadId ? manager.threadProvider(threadId) : manager.defaultProvider();
-        if (threadId && manager.config.useAgentIdentity && isAgentAssertionHost(target))
-          say(`registering a task for thread ${threadId} with ${baseUrl} …`);
+        if (threadId && isAgentAssertionHost(target)) {
+          const { state } = (await manager.status()).agentIdentity;
+          if (state === 'unregistered' || state === 'registered' || state === 'active')
+            say(`registering a task for thread ${threadId} with ${baseUrl} …`);
+        }
         const value = (await provider.headers({ url: target, method: 'POST' })).Authorization;
         if (!value) {
           io.stderr.write(`no credentials would be sent to ${target.origin}\n`);

@@ -140,6 +140,21 @@ describe('codex-ts-login conventions', () => {
     expect(q.err()).toBe('');
   });
 
+  it('--verbose adds info lines (no secret in them); a thread task gets a progress line', async () => {
+    const { home, tokens } = await chatgptHome(backend);
+    const r = io(home);
+    expect(await main(['print-authorization', '--thread', 't-1', '--verbose'], r.io)).toBe(0);
+    const lines = r.err().trimEnd().split('\n');
+    expect(lines).toContain(`registering a task for thread t-1 with ${backend.chatgptBaseUrl} …`);
+    expect(lines.some((l) => l.startsWith('info: registered agent identity'))).toBe(true);
+    for (const l of lines) expect(l).toMatch(/^(info|debug|warning): |^registering /);
+    for (const secret of [tokens.access_token, tokens.refresh_token, r.out().trim()])
+      expect(r.err()).not.toContain(secret);
+    const quiet = io(home);
+    expect(await main(['print-authorization', '--thread', 't-2', '--quiet'], quiet.io)).toBe(0);
+    expect(quiet.err()).toBe('');
+  });
+
   it('logout: a directory or a FIFO at auth.json is a typed error, not a raw one; stale temp files go', async () => {
     const dirHome = tempHome();
     mkdirSync(join(dirHome, 'auth.json'));
