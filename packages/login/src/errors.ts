@@ -8,17 +8,6 @@ export class LoginError extends Error {
   }
 }
 
-/** config.toml could not be read or has a value of the wrong shape. Names the file, the key and what was expected. */
-export class ConfigError extends LoginError {
-  readonly path: string;
-  readonly key: string | undefined;
-  constructor(path: string, message: string, key?: string, options?: { cause?: unknown }) {
-    super('invalid_config', `${path}: ${message}`, options);
-    this.path = path;
-    this.key = key;
-  }
-}
-
 export type AuthFileErrorCode =
   | 'auth_file_unreadable'
   | 'auth_file_locked'

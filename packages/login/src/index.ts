@@ -15,18 +15,18 @@ export {
   DEFAULT_LOGIN_CONFIG,
   type LoginConfig,
   loadLoginConfig,
-  loginConfigFromToml,
+  loginConfigFrom,
 } from './config.js';
 export {
   AgentTaskUnavailableError,
   AuthFileError,
   type AuthFileErrorCode,
-  ConfigError,
   LoginError,
   NotLoggedInError,
   type RefreshFailureReason,
   RefreshTokenError,
 } from './errors.js';
+export { ConfigError } from '@codex-ts/config';
 export { authJsonPath, configTomlPath, resolveCodexHome } from './home.js';
 export { type FallbackState, type IdentityBinding, identityBindingFor } from './identity.js';
 export { defaultLogger, type Logger, REDACT_PATHS } from './logger.js';
