@@ -1,3 +1,4 @@
+export { ConfigError } from '@codex-ts/config';
 export { type AuthMode, type AuthSource, CodexAuth } from './auth.js';
 export {
   type AgentIdentityRecord,
@@ -26,7 +27,6 @@ export {
   type RefreshFailureReason,
   RefreshTokenError,
 } from './errors.js';
-export { ConfigError } from '@codex-ts/config';
 export { authJsonPath, configTomlPath, resolveCodexHome } from './home.js';
 export { type FallbackState, type IdentityBinding, identityBindingFor } from './identity.js';
 export { defaultLogger, type Logger, REDACT_PATHS } from './logger.js';
