@@ -63,13 +63,14 @@ describe('when agent identity does not apply', () => {
     const { home, tokens } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
     await m.defaultProvider().headers(req(backend)); // registers
-    expect(await m.bearerProvider().headers(req(backend))).toEqual({
+    expect(await m.bootstrapProvider().headers(req(backend))).toEqual({
       Authorization: `Bearer ${tokens.access_token}`,
       'ChatGPT-Account-ID': tokens.account_id,
     });
-    expect(m.bearerProvider().describe(req(backend))).toEqual({
+    expect(m.bootstrapProvider().describe(req(backend))).toEqual({
       scheme: 'bearer',
       accountId: tokens.account_id,
+      detail: 'bootstrap: bearer only',
     });
   });
 
