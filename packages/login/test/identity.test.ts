@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentKey } from '@codex-ts/agent-identity';
+import { isAuthUnavailableError } from '@codex-ts/auth-provider';
 import { describe, expect, it } from 'vitest';
 import { AgentTaskUnavailableError } from '../src/index.js';
 import {
@@ -328,6 +329,8 @@ describe('tasks', () => {
       .headers(req(backend))
       .catch((e) => e);
     expect(err).toBeInstanceOf(AgentTaskUnavailableError);
+    expect(isAuthUnavailableError(err)).toBe(true);
+    expect(err.reason).toBe('agent_task_unavailable');
     expect(err.retryable).toBe(true);
     const h = await m.threadProvider('thread-1').headers(req(backend));
     expect(h.Authorization).toMatch(/^AgentAssertion /);
@@ -452,6 +455,12 @@ describe('registration timing and races', () => {
     backend.injectFault({ path: '/backend-api/v1/agent/register', delayMs: 1500, count: 1 });
     const h = await m.defaultProvider().headers(req(backend));
     expect(h.Authorization).toBe(`Bearer ${tokens.access_token}`);
+    // describe is the decision headers() makes now: bearer while the registration is still running
+    expect(m.defaultProvider().describe(req(backend))).toEqual({
+      scheme: 'bearer',
+      accountId: tokens.account_id,
+      detail: 'agent identity registration still running',
+    });
     // later calls do not wait again for the same registration
     const t0 = performance.now();
     expect((await m.defaultProvider().headers(req(backend))).Authorization).toBe(
@@ -459,6 +468,7 @@ describe('registration timing and races', () => {
     );
     expect(performance.now() - t0).toBeLessThan(150);
     expect(await m.prewarmAgentIdentity()).toBe(true);
+    expect(m.defaultProvider().describe(req(backend))).toMatchObject({ scheme: 'agent-assertion' });
     expect((await m.defaultProvider().headers(req(backend))).Authorization).toMatch(/^AgentAssertion /);
     expect(registrations(backend)).toHaveLength(1);
   });
