@@ -16,7 +16,7 @@ export interface AssertionRejection {
 
 /**
  * The agent identity side of login: identity, background and thread tasks, bearer fallback. Built when
- * `features.use_agent_identity` is on at `AuthManager.create`; a null object (`disabledAgentIdentity`) otherwise.
+ * `features.use_agent_identity` is on at `AuthManager.create`; a null object (`disabledAgentIdentity`, disabled-agent-identity.ts) otherwise.
  */
 export interface AgentIdentityService {
   readonly enabled: boolean;
@@ -41,22 +41,3 @@ export interface AgentIdentityService {
   /** A 401 to an assertion: drop what the server forgot, or correct the clock. True when one retry may succeed. */
   recover(rejection: AssertionRejection): Promise<boolean>;
 }
-
-const NO_TASK = Promise.resolve(undefined);
-
-/** The null object: agent identity off. Everything is bearer. */
-export const disabledAgentIdentity: AgentIdentityService = Object.freeze({
-  enabled: false,
-  version: 0,
-  fallback: undefined,
-  currentRuntimeId: undefined,
-  backgroundPending: undefined,
-  warmTask: () => undefined,
-  background: () => NO_TASK,
-  thread: () => NO_TASK,
-  restoreThread: () => Promise.resolve(false),
-  forgetThread: () => {},
-  onThreadTask: () => () => {},
-  retry: () => {},
-  recover: () => Promise.resolve(false),
-});

@@ -20,13 +20,6 @@ export interface LoginConfig {
   readonly credentialsStore: CredentialsStoreMode;
 }
 
-export const DEFAULT_LOGIN_CONFIG: LoginConfig = Object.freeze({
-  useAgentIdentity: false,
-  chatgptBaseUrl: DEFAULT_CHATGPT_BASE_URL,
-  forcedChatgptWorkspaceId: undefined,
-  credentialsStore: 'file',
-});
-
 /** login's slice of a validated config. */
 export function loginConfigFrom(config: CodexConfig): LoginConfig {
   return Object.freeze({

@@ -4,7 +4,6 @@ export type { AgentIdentityRecord, AuthDotJson, AuthTokensJson } from './auth-js
 export {
   type CredentialsStoreMode,
   DEFAULT_CHATGPT_BASE_URL,
-  DEFAULT_LOGIN_CONFIG,
   type LoginConfig,
   loadLoginConfig,
   loginConfigFrom,
