@@ -81,6 +81,11 @@ export class Authorizer {
     return w !== undefined && w.version === version ? w : this.#build(version);
   }
 
+  /** The decision for `request` in `scope` now (what `status()` reports for the base URL). */
+  decision(scope: AuthScope, request: AuthRequest): Decision {
+    return this.#decide(scope, request, this.#state());
+  }
+
   #decide(scope: AuthScope, request: AuthRequest, w: Warm): Decision {
     const identity = this.#p.agentIdentity;
     const taskScope = scope.kind === 'thread' ? scope : BACKGROUND;

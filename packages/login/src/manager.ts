@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { type HttpOptions, resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
+import { type HttpOptions, normalizeChatgptBaseUrl, resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
 import { AuthUnavailableError } from '@codex-ts/auth-provider';
 import type { Dispatcher } from 'undici';
 import { ActiveAgentIdentity } from './active-agent-identity.js';
@@ -11,7 +11,7 @@ import { Authorizer } from './authorizer.js';
 import { AgentClock } from './clock.js';
 import { type LoginConfig, loadLoginConfig } from './config.js';
 import { Credentials, type ExternalChatgptTokens } from './credentials.js';
-import { credentialKind, decide } from './decision.js';
+import type { AuthScope } from './decision.js';
 import { CredentialDestinations } from './destinations.js';
 import { disabledAgentIdentity } from './disabled-agent-identity.js';
 import { resolveCodexHome } from './home.js';
@@ -68,6 +68,8 @@ export interface AuthManagerOptions {
   /** More origins (scheme://host[:port]) that may receive bearer credentials. */
   trustedOrigins?: readonly string[];
 }
+
+const BACKGROUND_SCOPE: AuthScope = Object.freeze({ kind: 'background' });
 
 function httpOptions(o: AuthManagerOptions): HttpOptions {
   const http: HttpOptions = {};
@@ -346,13 +348,9 @@ export class AuthManager {
       },
       store: this.store.location,
       enabled: identity.enabled,
-      decision: decide({
-        destination: 'assertion',
-        scope: 'background',
-        credentials: credentialKind(a, this.config.forcedChatgptWorkspaceId),
-        agentIdentity: !identity.enabled ? 'off' : fallback ? 'fallback' : 'on',
-        taskReady: warm !== undefined,
-        registrationSlow: false,
+      decision: this.#authorizer.decision(BACKGROUND_SCOPE, {
+        url: new URL(normalizeChatgptBaseUrl(this.config.chatgptBaseUrl)),
+        method: 'GET',
       }),
       fallback,
       agentRuntimeId: runtimeId,

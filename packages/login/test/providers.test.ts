@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { AuthUnavailableError, isAuthUnavailableError } from '@codex-ts/auth-provider';
 import { ConfigError } from '@codex-ts/config';
 import { describe, expect, it } from 'vitest';
@@ -193,6 +194,18 @@ describe('forced_chatgpt_workspace_id', () => {
 });
 
 describe('config', () => {
+  it('a config.toml syntax error names line and column and never shows the file (defect 6)', async () => {
+    const home = tempHome();
+    const secret = 'mcp-token-0123456789abcdef';
+    writeFileSync(join(home, 'config.toml'), `[mcp_servers.x]\nenv = { TOKEN = "${secret}" }\n[features\n`);
+    const err = await AuthManager.create({ codexHome: home, env: {}, logger: captureLogger().logger }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).position).toEqual({ line: 3, column: 10 });
+    expect(inspect(err, { depth: 10, showHidden: true })).not.toContain(secret);
+  });
+
   it('AuthManager.create refuses a chatgpt_base_url that would send tokens over plain http', async () => {
     const home = tempHome();
     writeFileSync(join(home, 'config.toml'), 'chatgpt_base_url = "http://chatgpt.example.com/backend-api"\n');
