@@ -1,5 +1,4 @@
-import { isAgentAssertionHost } from '@codex-ts/agent-identity';
-import { httpEquivalentUrl } from './http-equivalent.js';
+import { httpEquivalentUrl, isAgentAssertionHost } from '@codex-ts/agent-identity';
 
 /**
  * What a request to a URL may carry: `assertion` (a supported ChatGPT host or loopback: an AgentAssertion or
@@ -45,10 +44,9 @@ export class CredentialDestinations {
     if (key === undefined) return 'none';
     let destination = this.#cache.get(key);
     if (destination === undefined) {
-      const http = httpEquivalentUrl(url)!;
-      destination = isAgentAssertionHost(http)
+      destination = isAgentAssertionHost(url)
         ? 'assertion'
-        : this.#trusted.has(key) || isOpenAiHttpsHost(http)
+        : this.#trusted.has(key) || isOpenAiHttpsHost(httpEquivalentUrl(url))
           ? 'bearer'
           : 'none';
       if (this.#cache.size >= MAX_CACHED_ORIGINS) this.#cache.clear();

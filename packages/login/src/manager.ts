@@ -1,5 +1,10 @@
 import { inspect } from 'node:util';
-import { type HttpOptions, normalizeChatgptBaseUrl, resolveAuthapiBaseUrl } from '@codex-ts/agent-identity';
+import {
+  fetchWithDispatcher,
+  type HttpOptions,
+  normalizeChatgptBaseUrl,
+  resolveAuthapiBaseUrl,
+} from '@codex-ts/agent-identity';
 import { AuthUnavailableError } from '@codex-ts/auth-provider';
 import type { Dispatcher } from 'undici';
 import { ActiveAgentIdentity } from './active-agent-identity.js';
@@ -42,9 +47,9 @@ export interface AuthManagerOptions {
   store?: AuthStore;
   /** pino-compatible logger (default: pino to stderr at 'warn', with redaction). */
   logger?: Logger;
-  /** fetch used for the OAuth refresh (default global fetch). */
+  /** fetch for every call login makes itself: the OAuth refresh and the registration calls (default global fetch). */
   fetch?: typeof fetch;
-  /** undici dispatcher for the registration calls. */
+  /** @deprecated Pass `fetch: fetchWithDispatcher(dispatcher)` (from agent-identity); ignored when `fetch` is given. */
   dispatcher?: Dispatcher;
   /** Timeout for each registration call (defaults: biscuit/identity 15 s, task 30 s). */
   registrationTimeoutMs?: number;
@@ -73,7 +78,8 @@ const BACKGROUND_SCOPE: AuthScope = Object.freeze({ kind: 'background' });
 
 function httpOptions(o: AuthManagerOptions): HttpOptions {
   const http: HttpOptions = {};
-  if (o.dispatcher) http.dispatcher = o.dispatcher;
+  if (o.fetch) http.fetch = o.fetch;
+  else if (o.dispatcher) http.fetch = fetchWithDispatcher(o.dispatcher);
   if (o.registrationTimeoutMs !== undefined) http.timeoutMs = o.registrationTimeoutMs;
   return http;
 }

@@ -1,30 +1,42 @@
 import {
   type AgentTaskKind,
+  AUTHORIZATION_ERROR_HEADER,
+  CLOCK_SKEW_REASONS,
   type RegisteredAgentTask,
   RegistrationError,
+  readAuthorizationError,
   registerAgentTask,
   resolveAuthapiBaseUrl,
 } from '@codex-ts/agent-identity';
 import type { AgentIdentity } from './agent-identity.js';
-import { isClockReason, isIdentityReason, unauthorizedReason } from './authorization-errors.js';
 import type { IdentityContext } from './identity-context.js';
 
-/** The 401/404 reason of a failed registration call, read with the one wire reader. */
-function reasonOf(err: unknown): { refused: boolean; reason: string | undefined } {
-  const e = err as { status?: number; body?: string; authorizationError?: string } | undefined;
-  const refused = e?.status === 401 || e?.status === 404;
-  return {
-    refused,
-    reason: refused
-      ? unauthorizedReason({ status: e?.status, headerValue: e?.authorizationError, body: e?.body })
-      : undefined,
-  };
+/** Reasons that say the server does not accept the identity itself. */
+const IDENTITY_REASONS: ReadonlySet<string> = new Set(['unknown_runtime', 'bad_signature']);
+
+/**
+ * The reason of a registration refused with 401 or 404 (a 404 from the task endpoint carries the same vocabulary),
+ * read with agent-identity's one reader; undefined for any other failure.
+ */
+function refusal(err: unknown) {
+  if (!(err instanceof RegistrationError) || (err.status !== 401 && err.status !== 404)) return undefined;
+  return readAuthorizationError({
+    status: 401,
+    headers: { [AUTHORIZATION_ERROR_HEADER]: err.authorizationError },
+    ...(err.body === undefined ? {} : { body: err.body }),
+  });
 }
 
-/** A task registration the server refused because of the identity itself (not a transient failure). */
+/**
+ * A task registration the server refused because of the identity itself (not a transient failure). A refusal
+ * naming no reason counts: the server does not say which part of the identity it rejects.
+ */
 export function identityRejected(err: unknown): boolean {
-  const { refused, reason } = reasonOf(err);
-  return refused && isIdentityReason(reason);
+  const reading = refusal(err);
+  if (reading === undefined) return false;
+  return reading.reason === 'unrecognized'
+    ? reading.value === undefined
+    : IDENTITY_REASONS.has(reading.reason);
 }
 
 /**
@@ -51,9 +63,18 @@ export async function registerTask(
   try {
     return await send();
   } catch (err) {
-    if (!(err instanceof RegistrationError) || err.status !== 401) throw err;
-    const reason = reasonOf(err).reason;
-    if (!isClockReason(reason) || !ctx.clock.correctFromDateHeader(err.serverDate)) throw err;
+    const reading = refusal(err);
+    const reason = reading?.reason;
+    if (
+      !(err instanceof RegistrationError) ||
+      err.status !== 401 ||
+      reading === undefined ||
+      reading.reason === 'unrecognized' ||
+      !CLOCK_SKEW_REASONS.has(reading.reason) ||
+      !ctx.clock.correctFromDateHeader(err.serverDate)
+    ) {
+      throw err;
+    }
     ctx.logger.warn(
       { offsetMs: ctx.clock.offsetMs, reason },
       'server rejected the task-registration timestamp; corrected the clock offset',

@@ -1,7 +1,6 @@
-import { decodeAgentAssertion } from '@codex-ts/agent-identity';
+import { decodeAgentAssertion, readAuthorizationError } from '@codex-ts/agent-identity';
 import { authorizationScheme, type UnauthorizedContext } from '@codex-ts/auth-provider';
 import type { AgentIdentityService } from './agent-identity-service.js';
-import { unauthorizedReason } from './authorization-errors.js';
 import type { Credentials } from './credentials.js';
 import { describeFailure } from './failure.js';
 import type { Logger } from './logger.js';
@@ -48,7 +47,7 @@ export class UnauthorizedHandler {
       return false;
     }
     return this.#p.agentIdentity.recover({
-      reason: unauthorizedReason(ctx.response),
+      reason: readAuthorizationError(ctx.response)?.reason,
       agentRuntimeId: claims.agentRuntimeId,
       taskId: claims.taskId,
       dateHeader: ctx.response.headers.get('date'),
