@@ -1,5 +1,7 @@
 import {
+  baseUrlProblem,
   type CodexConfig,
+  ConfigError,
   type CredentialsStoreMode,
   DEFAULT_CHATGPT_BASE_URL,
   loadCodexConfig,
@@ -33,4 +35,21 @@ export function loginConfigFrom(config: CodexConfig): LoginConfig {
 /** Reads `$CODEX_HOME/config.toml` (missing: defaults; bad: ConfigError naming the file and the key). */
 export async function loadLoginConfig(codexHome: string): Promise<LoginConfig> {
   return loginConfigFrom(await loadCodexConfig(codexHome));
+}
+
+/**
+ * `config` with `overrides` (AuthManager options) applied. An overridden `chatgptBaseUrl` follows the file's rule:
+ * https, or http to a loopback host only (a ConfigError naming `options.config` otherwise).
+ */
+export function withOverrides(config: LoginConfig, overrides: Partial<LoginConfig> | undefined): LoginConfig {
+  const set = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
+  const merged = Object.freeze({ ...config, ...set }) as LoginConfig;
+  const problem = set.chatgptBaseUrl === undefined ? undefined : baseUrlProblem(merged.chatgptBaseUrl);
+  if (problem) {
+    throw new ConfigError('options.config', `\`chatgptBaseUrl\` must be ${problem}`, {
+      key: 'chatgptBaseUrl',
+      expected: problem,
+    });
+  }
+  return merged;
 }

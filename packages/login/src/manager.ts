@@ -14,7 +14,7 @@ import type { CodexAuth } from './auth.js';
 import { readAgentIdentityRecord } from './auth-json.js';
 import { Authorizer } from './authorizer.js';
 import { AgentClock } from './clock.js';
-import { type LoginConfig, loadLoginConfig } from './config.js';
+import { type LoginConfig, loadLoginConfig, withOverrides } from './config.js';
 import { Credentials, type ExternalChatgptTokens } from './credentials.js';
 import type { AuthScope } from './decision.js';
 import { CredentialDestinations } from './destinations.js';
@@ -165,11 +165,7 @@ export class AuthManager {
   static async create(options: AuthManagerOptions = {}): Promise<AuthManager> {
     const env = options.env ?? process.env;
     const codexHome = options.codexHome ?? resolveCodexHome(env);
-    const fromFile = await loadLoginConfig(codexHome);
-    const overrides = Object.fromEntries(
-      Object.entries(options.config ?? {}).filter(([, v]) => v !== undefined),
-    );
-    const config = Object.freeze({ ...fromFile, ...overrides }) as LoginConfig;
+    const config = withOverrides(await loadLoginConfig(codexHome), options.config);
     const store =
       options.store ??
       (config.credentialsStore === 'ephemeral'
