@@ -31,7 +31,14 @@ export {
 } from './providers.js';
 export type { PersistedThreadTask } from './resolved-task.js';
 export type { AuthStatus } from './status.js';
-export type { AuthStore, AuthTransaction } from './storage.js';
+// The store implementations for AuthManagerOptions.store; reading, writing and locking auth.json stay internal.
+export {
+  type AuthStore,
+  type AuthTransaction,
+  EphemeralAuthStore,
+  FileAuthStore,
+  type FileAuthStoreOptions,
+} from './storage.js';
 export {
   type ExternalTokenRefresher,
   type RecoveryStepResult,

@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { parseAuthDotJson, serializeAuthDotJson } from '../src/auth-json.js';
-import { AuthFileError, ConfigError, loadLoginConfig, resolveCodexHome } from '../src/index.js';
+import {
+  AuthFileError,
+  ConfigError,
+  EphemeralAuthStore,
+  FileAuthStore,
+  loadLoginConfig,
+  resolveCodexHome,
+} from '../src/index.js';
 import { classifyRefreshFailure } from '../src/refresh.js';
-import { EphemeralAuthStore, FileAuthStore, updateAuthStore } from '../src/storage.js';
+import { updateAuthStore } from '../src/storage.js';
 import { parseIdToken } from '../src/token-data.js';
 import { tempHome } from './helpers.js';
 
