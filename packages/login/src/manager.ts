@@ -76,6 +76,9 @@ export interface AuthManagerOptions {
 
 const BACKGROUND_SCOPE: AuthScope = Object.freeze({ kind: 'background' });
 
+// Kept importable from here: the CLI and other callers name these types through manager.ts.
+export type { AuthStatus, ExternalChatgptTokens };
+
 function httpOptions(o: AuthManagerOptions): HttpOptions {
   const http: HttpOptions = {};
   if (o.fetch) http.fetch = o.fetch;
