@@ -68,7 +68,7 @@ export interface CallToolOptions {
  */
 export class CodexAppsConnection {
   readonly url: string;
-  private readonly options: CodexAppsConnectionOptions;
+  private readonly options: Omit<CodexAppsConnectionOptions, 'env' | 'provider'>;
   private readonly provider: AuthProvider;
   private readonly cachePath: string | undefined;
   private readonly validator = new AjvJsonSchemaValidator();
@@ -79,7 +79,8 @@ export class CodexAppsConnection {
   private toolsVersion = 0;
 
   constructor(options: CodexAppsConnectionOptions) {
-    this.options = options;
+    const { env: _env, provider: _provider, ...kept } = options;
+    this.options = kept;
     this.url = codexAppsMcpUrl(options.chatgptBaseUrl, options.pathOverride);
     const token = (options.env ?? process.env)[CODEX_CONNECTORS_TOKEN_ENV]?.trim();
     this.provider = token ? bearerAuthProvider({ token }) : options.provider;
@@ -208,6 +209,15 @@ export class CodexAppsConnection {
     if (!transport) return;
     await transport.terminateSession().catch(() => undefined);
     await transport.close().catch(() => undefined);
+  }
+
+  /** What `util.inspect` shows: the URL and state, never a credential. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `CodexAppsConnection { url: '${this.url}', started: ${this.client !== undefined}, tools: ${this.tools?.length ?? 'none'} }`;
+  }
+
+  toJSON(): { url: string; started: boolean } {
+    return { url: this.url, started: this.client !== undefined };
   }
 
   private requireClient(): Client {

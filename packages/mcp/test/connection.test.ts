@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { recordingAuthProvider } from '@codex-ts/auth-provider/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppsMcpError, CodexAppsConnection, isAppsMcpError } from '../src/index.js';
@@ -202,6 +203,14 @@ describe('CodexAppsConnection against an SDK server', () => {
     await connection.start();
     expect(new Set(server.seen.map((r) => r.authorization))).toEqual(new Set(['Bearer connectors-token']));
     expect(provider.requests).toEqual([]);
+  });
+
+  it('never shows a credential in util.inspect or JSON', async () => {
+    const { connection } = connect({ env: { CODEX_CONNECTORS_TOKEN: 'connectors-secret' } });
+    await connection.start();
+    const shown = `${inspect(connection, { depth: 10 })} ${JSON.stringify(connection)}`;
+    expect(shown).not.toContain('connectors-secret');
+    expect(shown).toContain(`url: '${server.chatgptBaseUrl}/wham/apps'`);
   });
 
   it('calling before start is a typed not_connected error', async () => {
