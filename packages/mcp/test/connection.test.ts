@@ -47,6 +47,7 @@ describe('CodexAppsConnection against an SDK server', () => {
       ['mcp__codex_apps__echo', 'echo', 'connector_echo', 'Echo'],
       ['mcp__codex_apps__file_size', 'file_size', 'connector_files', 'Files'],
       ['mcp__codex_apps__fail', 'fail', 'connector_echo', 'Echo'],
+      ['mcp__codex_apps__hang', 'hang', null, null],
       ['mcp__codex_apps__drop_stream', 'drop_stream', null, null],
     ]);
     const fileSize = tools[1]!;
@@ -184,6 +185,13 @@ describe('CodexAppsConnection against an SDK server', () => {
     expect(await connection.callTool('echo', { text: 'still here' })).toEqual({
       content: [{ type: 'text', text: 'still here' }],
     });
+  });
+
+  it('a call that outlives the tool timeout is a typed tool_timeout error', async () => {
+    const { connection } = connect({ toolTimeoutMs: 150 });
+    await connection.start();
+    const error = await rejection(connection.callTool('hang'));
+    expect([error.code, error.message]).toEqual(['tool_timeout', 'the tool call timed out']);
   });
 
   it('tells listeners when the server says the tool list changed', async () => {

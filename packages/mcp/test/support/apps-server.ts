@@ -30,7 +30,7 @@ export interface AppsServer {
   close(): Promise<void>;
 }
 
-/** A loopback `codex_apps` MCP server built with the SDK: echo, file_size, fail, drop_stream. */
+/** A loopback `codex_apps` MCP server built with the SDK: echo, file_size, fail, hang, drop_stream. */
 export async function startAppsServer(): Promise<AppsServer> {
   const seen: AppsRequest[] = [];
   const files = new Map<string, number>();
@@ -83,6 +83,11 @@ export async function startAppsServer(): Promise<AppsServer> {
         _meta: { connector_id: 'connector_echo', connector_name: 'Echo' },
       },
       async () => ({ content: [{ type: 'text', text: 'this tool always fails' }], isError: true }),
+    );
+    server.registerTool(
+      'hang',
+      { description: 'Never answers', inputSchema: {} },
+      () => new Promise(() => {}),
     );
     server.registerTool(
       'drop_stream',
