@@ -37,5 +37,14 @@ describe('analytics against the dev backend', () => {
       ['POST', 202, scheme, account.accountId],
     ]);
     expect(logger.messages).toEqual([]);
+    const recorded = backend.analyticsEvents().slice(-3) as Array<{
+      event_type: string;
+      event_params: { thread_id: string };
+    }>;
+    expect(recorded.map((e) => [e.event_type, e.event_params.thread_id])).toEqual([
+      ['codex_thread_initialized', 'thread-1'],
+      ['codex_accepted_line_fingerprints', 'thread-1'],
+      ['codex_app_used', 'thread-1'],
+    ]);
   });
 });
