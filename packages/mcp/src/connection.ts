@@ -102,8 +102,9 @@ export class CodexAppsConnection {
     return this.toolsVersion;
   }
 
-  /** Connects (initialize) and lists the tools, within the startup timeout; writes the cache. */
+  /** Connects (initialize) and lists the tools, within the startup timeout; writes the cache. Once only. */
   async start(options: { signal?: AbortSignal } = {}): Promise<readonly AppsTool[]> {
+    if (this.client) return this.tools ?? [];
     const timeout = this.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
     const deadline = AbortSignal.timeout(timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;

@@ -43,6 +43,7 @@ describe('CodexAppsConnection against an SDK server', () => {
   it('lists the tools, namespaced, with their connectors and the model-visible file schema', async () => {
     const { connection } = connect();
     const tools = await connection.start();
+    expect(await connection.start()).toBe(tools);
     expect(tools.map((t) => [t.qualifiedName, t.tool.name, t.connectorId, t.connectorName])).toEqual([
       ['mcp__codex_apps__echo', 'echo', 'connector_echo', 'Echo'],
       ['mcp__codex_apps__file_size', 'file_size', 'connector_files', 'Files'],
