@@ -77,6 +77,7 @@ export class CodexAppsConnection {
   private tools: AppsTool[] | undefined;
   private listeners = new Set<(tools: readonly AppsTool[]) => void>();
   private toolsVersion = 0;
+  private starting: Promise<readonly AppsTool[]> | undefined;
 
   constructor(options: CodexAppsConnectionOptions) {
     const { env: _env, provider: _provider, ...kept } = options;
@@ -102,9 +103,19 @@ export class CodexAppsConnection {
     return this.toolsVersion;
   }
 
-  /** Connects (initialize) and lists the tools, within the startup timeout; writes the cache. Once only. */
-  async start(options: { signal?: AbortSignal } = {}): Promise<readonly AppsTool[]> {
-    if (this.client) return this.tools ?? [];
+  /**
+   * Connects (initialize) and lists the tools, within the startup timeout; writes the cache. Single flight: callers
+   * during a start share it, and a started connection answers with its tools. A failed start can be tried again.
+   */
+  start(options: { signal?: AbortSignal } = {}): Promise<readonly AppsTool[]> {
+    if (this.client) return Promise.resolve(this.tools ?? []);
+    this.starting ??= this.connect(options).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async connect(options: { signal?: AbortSignal }): Promise<readonly AppsTool[]> {
     const timeout = this.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
     const deadline = AbortSignal.timeout(timeout);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;

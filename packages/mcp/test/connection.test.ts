@@ -42,8 +42,10 @@ async function rejection(promise: Promise<unknown>): Promise<AppsMcpError> {
 describe('CodexAppsConnection against an SDK server', () => {
   it('lists the tools, namespaced, with their connectors and the model-visible file schema', async () => {
     const { connection } = connect();
-    const tools = await connection.start();
+    const [tools, same] = await Promise.all([connection.start(), connection.start()]);
+    expect(same).toBe(tools);
     expect(await connection.start()).toBe(tools);
+    expect(server.seen.filter((r) => r.rpc === 'initialize')).toHaveLength(1);
     expect(tools.map((t) => [t.qualifiedName, t.tool.name, t.connectorId, t.connectorName])).toEqual([
       ['mcp__codex_apps__echo', 'echo', 'connector_echo', 'Echo'],
       ['mcp__codex_apps__file_size', 'file_size', 'connector_files', 'Files'],
