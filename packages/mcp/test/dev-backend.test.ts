@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAuthFetch } from '@codex-ts/auth-provider';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodexAppsConnection } from '../src/index.js';
+import { AppsList, CodexAppsConnection, type Connector } from '../src/index.js';
 import { devBackendUploader } from './support/dev-uploader.js';
 import { testAccount } from './support/identity-provider.js';
 
@@ -120,6 +121,42 @@ describe('the apps MCP connection against the dev backend', () => {
       [401, 'unknown_task', true],
       [200, null, false],
     ]);
+    await connection.close();
+  });
+
+  it('the apps list merges the tools with the connector directory (all pages)', async () => {
+    const account = await testAccount(backend, 'apps-list@example.com');
+    const connection = new CodexAppsConnection({
+      chatgptBaseUrl: backend.chatgptBaseUrl,
+      provider: account.background,
+      env: {},
+    });
+    await connection.start();
+    const authFetch = createAuthFetch(account.background);
+    const directory = {
+      async listConnectors(): Promise<Connector[]> {
+        const all: Connector[] = [];
+        let token = '';
+        do {
+          const url = `${backend.chatgptBaseUrl}/connectors/directory/list?tier=categorized&external_logos=true${token ? `&token=${token}` : ''}`;
+          const page = (await (await authFetch(url)).json()) as {
+            apps: Array<{ id: string; name: string; description: string }>;
+            next_token: string | null;
+          };
+          all.push(...page.apps.map((a) => ({ id: a.id, name: a.name, description: a.description })));
+          token = page.next_token ?? '';
+        } while (token);
+        return all;
+      },
+    };
+    const list = new AppsList({ tools: connection, directory, disabledAppIds: ['connector_dev_calendar'] });
+    const apps = await list.load();
+    expect(apps.map((a) => [a.id, a.name, a.isAccessible, a.isEnabled])).toEqual([
+      ['connector_dev_github', 'GitHub (dev)', true, true],
+      ['connector_dev_drive', 'Drive (dev)', true, true],
+      ['connector_dev_calendar', 'Calendar (dev)', true, false],
+    ]);
+    list.dispose();
     await connection.close();
   });
 
