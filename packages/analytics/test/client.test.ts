@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuthUnavailableError } from '@codex-ts/auth-provider';
 import {
   recordingAuthProvider,
   type ScriptedServer,
@@ -148,6 +149,21 @@ describe('AnalyticsClient', () => {
     expect(logger.messages).toEqual([
       '[codex-ts/analytics] dropping an invalid codex_thread_initialized event: event_params.created_at: Too small: expected number to be >=0',
     ]);
+  });
+
+  it('a provider that cannot authorize is logged once and never thrown; nothing is sent', async () => {
+    server = await startScriptedServer([{ status: 202 }]);
+    const provider = recordingAuthProvider({
+      refuse: () => new AuthUnavailableError('not_logged_in', 'not logged in'),
+    });
+    const logger = recordingLogger();
+    const client = createAnalyticsClient({ baseUrl: `${server.url}/backend-api`, provider, runtime, logger });
+    client.track(appUsed('c1'));
+    await client.flush();
+    client.track(appUsed('c2'));
+    await client.flush();
+    expect(server.seen).toEqual([]);
+    expect(logger.messages).toEqual(['[codex-ts/analytics] failed to send analytics events: not logged in']);
   });
 
   it('disabled: nothing is queued, asked for or sent', async () => {

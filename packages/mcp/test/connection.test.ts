@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { AuthUnavailableError, isAuthUnavailableError } from '@codex-ts/auth-provider';
 import { recordingAuthProvider } from '@codex-ts/auth-provider/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppsMcpError, CodexAppsConnection, isAppsMcpError } from '../src/index.js';
@@ -222,6 +223,19 @@ describe('CodexAppsConnection against an SDK server', () => {
     const shown = `${inspect(connection, { depth: 10 })} ${JSON.stringify(connection)}`;
     expect(shown).not.toContain('connectors-secret');
     expect(shown).toContain(`url: '${server.chatgptBaseUrl}/wham/apps'`);
+  });
+
+  it("a provider's refusal stays the provider's AuthUnavailableError", async () => {
+    const provider = recordingAuthProvider({
+      refuse: () => new AuthUnavailableError('agent_task_unavailable', 'no task'),
+    });
+    connection = new CodexAppsConnection({ chatgptBaseUrl: server.chatgptBaseUrl, provider, env: {} });
+    const error = await connection.start().catch((e: unknown) => e);
+    expect(isAuthUnavailableError(error) && [error.reason, error.message]).toEqual([
+      'agent_task_unavailable',
+      'no task',
+    ]);
+    expect(server.seen).toEqual([]);
   });
 
   it('calling before start is a typed not_connected error', async () => {
