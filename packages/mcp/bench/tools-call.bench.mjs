@@ -14,8 +14,8 @@ import { bearerAuthProvider } from '@codex-ts/auth-provider';
 import { startDevBackend } from '@codex-ts/dev-backend';
 import { CodexAppsConnection } from '../dist/index.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
-const CALLS = Number(process.env.BENCH_CALLS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
+const CALLS = Number(process.env.BENCH_CALLS ?? 60);
 
 const backend = await startDevBackend();
 const base = backend.chatgptBaseUrl;
