@@ -40,6 +40,11 @@ export {
 } from './openai-provider.js';
 export { type ProviderAuthOptions, providerAuth } from './provider-auth.js';
 export {
+  type ModelProvidersConfig,
+  modelProviderFromConfig,
+  resolveModelProvider,
+} from './provider-config.js';
+export {
   DEFAULT_REQUEST_MAX_RETRIES,
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   DEFAULT_STREAM_MAX_RETRIES,

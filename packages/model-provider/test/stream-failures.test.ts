@@ -89,10 +89,10 @@ describe('streams that go wrong', () => {
   it('a server that never sends response headers trips the idle timeout too', async () => {
     const s = await server(() => {});
     const error = (await turnError(
-      session(s.url, { requestMaxRetries: 1, streamIdleTimeoutMs: 50 }),
+      session(s.url, { requestMaxRetries: 1, streamIdleTimeoutMs: 300 }),
     )) as ModelProviderError;
     expect(error).toBeInstanceOf(StreamDisconnectedError);
-    expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent no response headers for 50 ms`);
+    expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent no response headers for 300 ms`);
     expect(s.seen).toHaveLength(2);
   });
 
