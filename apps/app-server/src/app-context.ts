@@ -1,0 +1,16 @@
+import type { AuthManager } from '@codex-ts/login';
+import type { ClientRegistry } from './client-registry.js';
+import type { AppServerConfig } from './config.js';
+import type { AppLogger } from './logger.js';
+import type { LoginFlows } from './login-flows.js';
+import type { ThreadManager } from './threads/thread-manager.js';
+
+/** What every method handler can reach. The app-server is the one place where the packages meet. */
+export interface AppContext {
+  readonly config: AppServerConfig;
+  readonly auth: AuthManager;
+  readonly logger: AppLogger;
+  readonly clients: ClientRegistry;
+  readonly threads: ThreadManager;
+  readonly logins: LoginFlows;
+}
