@@ -1,20 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
-import { AuthManager } from '@codex-ts/login';
-import { accountMethods } from './account-methods.js';
-import { accountUpdated } from './account-wire.js';
 import type { AppContext } from './app-context.js';
 import { ClientRegistry } from './client-registry.js';
-import { type AppServerConfig, loadAppServerConfig } from './config.js';
+import { codexHomeFrom } from './codex-home.js';
+import type { AppServerConfig } from './config.js';
 import type { ClientConnection } from './connection.js';
 import { type AppLogger, createLogger, logOptionsFromEnv } from './logger.js';
-import { LoginFlows } from './login-flows.js';
-import type { MethodSpec } from './method.js';
+import { METHOD_NAMES } from './method-names.js';
 import { MessageProcessor } from './processor.js';
+import type { Services } from './services.js';
 import { serveStdio } from './stdio-transport.js';
-import { threadMethods } from './thread-methods.js';
-import { ThreadManager } from './threads/thread-manager.js';
-import { ThreadStore } from './threads/thread-store.js';
-import { listenWebSocket, type WsListener } from './ws-transport.js';
+import type { WsListener } from './ws-transport.js';
 
 export interface AppServerOptions {
   /** Environment (default `process.env`): CODEX_HOME, LOG_FORMAT, the URL overrides. */
@@ -34,27 +29,45 @@ export interface AppServerOptions {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
-function methodTable(): Map<string, MethodSpec<unknown, AppContext>> {
-  return new Map([...accountMethods, ...threadMethods]);
-}
-
-/** The app-server: one AuthManager, one thread manager, any number of clients over stdio or websocket. */
+/**
+ * The app-server: one AuthManager, one thread manager, any number of clients over stdio or websocket.
+ * Transports and `initialize` are up at once; the services (login and the rest) load behind them and every
+ * other request waits for them.
+ */
 export class AppServer {
-  readonly config: AppServerConfig;
-  readonly context: AppContext;
+  readonly codexHome: string;
+  readonly logger: AppLogger;
+  readonly clients = new ClientRegistry();
+  /** Resolves when config.toml, auth and threads are loaded; rejects with the reason startup failed. */
+  readonly ready: Promise<Services>;
   readonly #processor: MessageProcessor<AppContext>;
   readonly #maxMessageBytes: number;
   readonly #listeners: WsListener[] = [];
+  #services: Services | undefined;
 
-  private constructor(context: AppContext, options: AppServerOptions) {
-    this.config = context.config;
-    this.context = context;
+  constructor(options: AppServerOptions = {}) {
+    const env = options.env ?? process.env;
+    this.logger = options.logger ?? createLogger(logOptionsFromEnv(env));
+    this.codexHome = options.codexHome ?? codexHomeFrom(env);
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.ready = import('./services.js').then(async ({ createServices }) => {
+      const services = await createServices({
+        env,
+        codexHome: this.codexHome,
+        logger: this.logger,
+        clients: this.clients,
+        loginCallbackPort: options.loginCallbackPort ?? 1455,
+        devicePollMs: options.devicePollMs,
+      });
+      this.#services = services;
+      return services;
+    });
+    this.ready.catch((err: unknown) => this.logger.error({ error: err }, 'app-server failed to start'));
     this.#processor = new MessageProcessor<AppContext>({
-      app: context,
-      methods: methodTable(),
-      logger: context.logger,
-      codexHome: context.config.codexHome,
+      services: this.ready.then((s) => ({ app: s.context, methods: s.methods })),
+      methodNames: METHOD_NAMES,
+      logger: this.logger,
+      codexHome: this.codexHome,
       ...(options.maxInflightPerConnection !== undefined
         ? { maxInflightPerConnection: options.maxInflightPerConnection }
         : {}),
@@ -62,48 +75,36 @@ export class AppServer {
     });
   }
 
+  /** A server whose services are loaded (throws AppConfigError and friends). */
   static async create(options: AppServerOptions = {}): Promise<AppServer> {
-    const env = options.env ?? process.env;
-    const logger = options.logger ?? createLogger(logOptionsFromEnv(env));
-    const config = await loadAppServerConfig(env, options.codexHome);
-    const auth = await AuthManager.create({
-      codexHome: config.codexHome,
-      env,
-      logger,
-      sessionSource: 'vscode',
-      enableCodexApiKeyEnv: false,
-    });
-    const clients = new ClientRegistry();
-    const threads = new ThreadManager(new ThreadStore(config.codexHome, logger), auth, logger);
-    const logins = new LoginFlows({
-      issuer: config.loginIssuer,
-      auth,
-      logger,
-      callbackPort: options.loginCallbackPort ?? 1455,
-      ...(options.devicePollMs !== undefined ? { devicePollMs: options.devicePollMs } : {}),
-      onCompleted: (loginId, error) => {
-        clients.broadcast('account/login/completed', {
-          success: error === undefined,
-          loginId,
-          error: error ?? null,
-        });
-        if (error === undefined) clients.broadcast('account/updated', accountUpdated(auth.authCached()));
-      },
-    });
-    logger.info(
-      { codexHome: config.codexHome, agentIdentity: auth.config.useAgentIdentity },
-      'app-server configured',
-    );
-    return new AppServer({ config, auth, logger, clients, threads, logins }, options);
+    const server = new AppServer(options);
+    await server.ready;
+    return server;
+  }
+
+  /** The loaded services' context (after `ready`). */
+  get context(): AppContext {
+    if (!this.#services) throw new Error('the app-server services are not loaded yet (await ready)');
+    return this.#services.context;
+  }
+
+  get config(): AppServerConfig {
+    return this.context.config;
   }
 
   #onInitialized(connection: ClientConnection): void {
-    const auth = this.context.auth.authCached();
-    if (auth) connection.notify('account/updated', accountUpdated(auth));
+    void this.ready.then(
+      async (s) => {
+        const { accountUpdated } = await import('./account-wire.js');
+        const auth = s.context.auth.authCached();
+        if (auth) connection.notify('account/updated', accountUpdated(auth));
+      },
+      () => {},
+    );
   }
 
   #connection = (connection: ClientConnection): void => {
-    this.context.clients.add(connection);
+    this.clients.add(connection);
   };
 
   #message = (connection: ClientConnection, text: string): Promise<void> =>
@@ -114,7 +115,7 @@ export class AppServer {
     return serveStdio({
       input,
       output,
-      logger: this.context.logger,
+      logger: this.logger,
       maxMessageBytes: this.#maxMessageBytes,
       onConnection: this.#connection,
       onMessage: this.#message,
@@ -123,10 +124,11 @@ export class AppServer {
 
   /** Listens for websocket clients on `host:port` (0 = any free port). */
   async listen(host: string, port: number, capabilityToken?: string): Promise<WsListener> {
+    const { listenWebSocket } = await import('./ws-transport.js');
     const listener = await listenWebSocket({
       host,
       port,
-      logger: this.context.logger,
+      logger: this.logger,
       maxMessageBytes: this.#maxMessageBytes,
       ...(capabilityToken !== undefined ? { capabilityToken } : {}),
       onConnection: this.#connection,
@@ -137,8 +139,9 @@ export class AppServer {
   }
 
   async close(): Promise<void> {
-    this.context.logins.cancelActive();
-    this.context.threads.close();
     await Promise.all(this.#listeners.map((l) => l.close()));
+    const services = await this.ready.catch(() => undefined);
+    services?.context.logins.cancelActive();
+    services?.context.threads.close();
   }
 }

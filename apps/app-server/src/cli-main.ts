@@ -77,12 +77,24 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const server = await AppServer.create();
+  const server = new AppServer();
+  // A config or auth file that cannot be used ends the process (the reason is logged).
+  const failed = server.ready.then(
+    () => new Promise<number>(() => {}),
+    () => 1,
+  );
   if (options.listen.kind === 'stdio') {
-    await server.serveStdio(process.stdin, process.stdout);
+    const code = await Promise.race([server.serveStdio(process.stdin, process.stdout).then(() => 0), failed]);
     await server.close();
-    return 0;
+    return code;
   }
+  if (
+    (await server.ready.then(
+      () => 0,
+      () => 1,
+    )) === 1
+  )
+    return 1;
   const listener = await server.listen(options.listen.host, options.listen.port, token);
   process.stderr.write(
     `codex-ts app-server listening on ${listener.url} (readyz: http${listener.url.slice(2)}/readyz)\n`,

@@ -9,6 +9,7 @@ export {
   SERVER_OVERLOADED,
 } from './jsonrpc.js';
 export { type AppLogger, createLogger, type LogFormat } from './logger.js';
+export { METHOD_NAMES } from './method-names.js';
 export { RolloutCorruptError, RolloutWriteError } from './threads/rollout.js';
 export { APP_SERVER_VERSION } from './version.js';
 export type { WsListener } from './ws-transport.js';

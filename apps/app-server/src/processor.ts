@@ -25,8 +25,13 @@ const initializeParams = object('InitializeParams', {
 });
 
 export interface ProcessorOptions<App> {
-  readonly app: App;
-  readonly methods: ReadonlyMap<string, MethodSpec<unknown, App>>;
+  /** The handlers' services and method table, loading while `initialize` is already answered. */
+  readonly services: Promise<{
+    readonly app: App;
+    readonly methods: ReadonlyMap<string, MethodSpec<unknown, App>>;
+  }>;
+  /** Every method served besides `initialize` (known before the services load). */
+  readonly methodNames: readonly string[];
   readonly logger: AppLogger;
   readonly codexHome: string;
   /** Requests one connection may have in flight before it gets -32001 (default 1024). */
@@ -61,11 +66,15 @@ export class MessageProcessor<App> {
   readonly #options: ProcessorOptions<App>;
   readonly #maxInflight: number;
   readonly #known: string;
+  readonly #names: ReadonlySet<string>;
 
   constructor(options: ProcessorOptions<App>) {
     this.#options = options;
     this.#maxInflight = options.maxInflightPerConnection ?? 1024;
-    this.#known = ['initialize', ...options.methods.keys()].map((m) => `\`${m}\``).join(', ');
+    this.#names = new Set(options.methodNames);
+    this.#known = ['initialize', ...options.methodNames].map((m) => `\`${m}\``).join(', ');
+    // A failure to load is reported per request (and by the owner); never an unhandled rejection.
+    options.services.catch(() => {});
   }
 
   /** Handles one message; resolves when its reply (if any) has been sent. */
@@ -123,16 +132,19 @@ export class MessageProcessor<App> {
   ): Promise<unknown> {
     const { method } = request;
     if (method === 'initialize') return this.#initialize(connection, request.params);
-    const spec = this.#options.methods.get(method);
-    if (!spec) {
+    if (!this.#names.has(method)) {
       throw invalidRequest(`Invalid request: unknown variant \`${method}\`, expected one of ${this.#known}`);
     }
+    const { app, methods } = await this.#options.services.catch((err: unknown) => {
+      throw new RpcError(INTERNAL_ERROR, `app-server failed to start: ${(err as Error).message}`);
+    });
+    const spec = methods.get(method)!;
     const params = parseParams(spec.params, request.params);
     if (!connection.initialized) throw invalidRequest('Not initialized');
     if (spec.experimental && !connection.capabilities.experimentalApi) {
       throw invalidRequest(`${method} requires experimentalApi capability`);
     }
-    return spec.handle({ params, connection, app: this.#options.app, after: (task) => after.push(task) });
+    return spec.handle({ params, connection, app, after: (task) => after.push(task) });
   }
 
   #initialize(connection: ClientConnection, raw: unknown): unknown {
