@@ -27,14 +27,14 @@ const FLOOR_SCRIPT = `process.stdin.setEncoding('utf8');let b='';process.stdin.o
 const INIT = { id: 0, method: 'initialize', params: { clientInfo: { name: 'bench', version: '1' } } };
 
 const targets = {
-  'codex-ts': (home) => [process.execPath, [CLI]],
-  ...(UPSTREAM ? { upstream: (home) => [UPSTREAM, ['app-server']] } : {}),
+  'codex-ts': () => [process.execPath, [CLI]],
+  ...(UPSTREAM ? { upstream: () => [UPSTREAM, ['app-server']] } : {}),
   'node floor': () => [process.execPath, ['-e', FLOOR_SCRIPT]],
 };
 
 function start(name) {
   const home = mkdtempSync(join(tmpdir(), 'codex-ts-bench-'));
-  const [cmd, args] = targets[name](home);
+  const [cmd, args] = targets[name]();
   const t0 = process.hrtime.bigint();
   const child = spawn(cmd, args, {
     env: {
