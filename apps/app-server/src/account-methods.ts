@@ -1,7 +1,7 @@
-import { decodeJwtPayload } from '@codex-ts/login';
 import { accountOf, accountUpdated } from './account-wire.js';
 import type { AppContext } from './app-context.js';
 import { internalError, invalidRequest } from './jsonrpc.js';
+import { isJwtShaped } from './jwt-shape.js';
 import { defineMethod, type MethodSpec } from './method.js';
 import { revokeRefreshToken } from './oauth-client.js';
 import { bool, object, oneOfStrings, optional, str, tagged } from './params.js';
@@ -61,7 +61,7 @@ const loginStart = defineMethod<LoginParams, AppContext>({
         return { type: 'apiKey' };
       }
       case 'chatgptAuthTokens': {
-        if (decodeJwtPayload(params.accessToken) === undefined) {
+        if (!isJwtShaped(params.accessToken)) {
           throw internalError('failed to set external auth: invalid ID token format');
         }
         app.logins.cancelActive();
