@@ -8,6 +8,8 @@ import type { ThreadManager } from './threads/thread-manager.js';
 /** What every method handler can reach. The app-server is the one place where the packages meet. */
 export interface AppContext {
   readonly config: AppServerConfig;
+  /** The environment the server was started with (URL overrides, provider headers). */
+  readonly env: NodeJS.ProcessEnv;
   readonly auth: AuthManager;
   readonly logger: AppLogger;
   readonly clients: ClientRegistry;

@@ -5,7 +5,6 @@ import { parse as parseToml } from 'smol-toml';
 /** Upstream's defaults for the sign-in issuer and the token revocation endpoint. */
 export const DEFAULT_LOGIN_ISSUER = 'https://auth.openai.com';
 export const DEFAULT_REVOKE_TOKEN_URL = 'https://auth.openai.com/oauth/revoke';
-export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODEL = 'gpt-5.5';
 export const LOGIN_ISSUER_ENV = 'CODEX_APP_SERVER_LOGIN_ISSUER';
 export const REVOKE_TOKEN_URL_OVERRIDE_ENV = 'CODEX_REVOKE_TOKEN_URL_OVERRIDE';
@@ -18,8 +17,8 @@ export interface AppServerConfig {
   readonly model: string | undefined;
   /** `model_provider` (default `openai`). */
   readonly modelProvider: string;
-  /** `openai_base_url` (default `https://api.openai.com/v1`). */
-  readonly openaiBaseUrl: string;
+  /** `openai_base_url`, when set (the model provider's base URL override). */
+  readonly openaiBaseUrl: string | undefined;
   /** `chatgpt_base_url` (default `https://chatgpt.com/backend-api`). */
   readonly chatgptBaseUrl: string;
   /** `analytics.enabled` (default true). */
@@ -94,7 +93,7 @@ export function appServerConfigFromToml(
     configPath: path,
     model: stringKey(doc, 'model', path),
     modelProvider: stringKey(doc, 'model_provider', path) ?? 'openai',
-    openaiBaseUrl: (stringKey(doc, 'openai_base_url', path) ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, ''),
+    openaiBaseUrl: stringKey(doc, 'openai_base_url', path)?.replace(/\/+$/, ''),
     chatgptBaseUrl: (stringKey(doc, 'chatgpt_base_url', path) ?? DEFAULT_CHATGPT_BASE_URL).replace(
       /\/+$/,
       '',

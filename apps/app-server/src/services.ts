@@ -65,5 +65,5 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
   if (missing.length > 0 || methods.size !== METHOD_NAMES.length) {
     throw new Error(`method table and METHOD_NAMES disagree: ${missing.join(', ')}`);
   }
-  return { context: { config, auth, logger, clients, threads, logins }, methods };
+  return { context: { config, env, auth, logger, clients, threads, logins }, methods };
 }
