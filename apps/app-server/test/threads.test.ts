@@ -148,18 +148,19 @@ describe('persistence across processes', () => {
     writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
     const a = await serverOn(home);
     const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
-    const task = await new Promise<Record<string, unknown>>((resolve) => {
-      const poll = () => {
-        const lines = readFileSync(thread.path, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l));
-        const t = lines.find((l) => l.type === 'thread_task');
-        if (t) resolve(t.payload);
-        else setImmediate(poll);
-      };
-      poll();
-    });
+    const persisted = await new Promise<unknown>((resolve) =>
+      a.server.context.auth.onThreadTask((id, t) => {
+        if (id === thread.id) resolve(t);
+      }),
+    );
+    await a.server.context.threads.loaded(thread.id)!.writer.idle();
+    const lines = readFileSync(thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
+    const task = lines[1].payload;
+    expect(task).toEqual(persisted);
     const registered = backend.tasks().filter((t) => t.externalTaskRef === thread.id);
     expect(registered).toHaveLength(1);
     expect(task).toEqual({

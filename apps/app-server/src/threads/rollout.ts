@@ -117,6 +117,11 @@ export class RolloutWriter {
     return next;
   }
 
+  /** Resolves when every append queued so far has finished (written or failed). */
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
   async #write(text: string): Promise<void> {
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     let sizeBefore: number | undefined;
