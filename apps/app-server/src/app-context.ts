@@ -15,4 +15,6 @@ export interface AppContext {
   readonly clients: ClientRegistry;
   readonly threads: ThreadManager;
   readonly logins: LoginFlows;
+  /** `$CODEX_HOME/installation_id`. */
+  readonly installationId: string;
 }

@@ -96,6 +96,8 @@ export class AppServer {
     void this.ready.then(
       async (s) => {
         const { accountUpdated } = await import('./account-wire.js');
+        const { remoteControlStatus } = await import('./remote-control-methods.js');
+        connection.notify('remoteControl/status/changed', remoteControlStatus(s.context));
         const auth = s.context.auth.authCached();
         if (auth) connection.notify('account/updated', accountUpdated(auth));
       },

@@ -11,4 +11,5 @@ export const METHOD_NAMES = [
   'thread/read',
   'thread/archive',
   'thread/unarchive',
+  'remoteControl/status/read',
 ] as const;

@@ -4,10 +4,12 @@ import { accountUpdated } from './account-wire.js';
 import type { AppContext } from './app-context.js';
 import type { ClientRegistry } from './client-registry.js';
 import { loadAppServerConfig } from './config.js';
+import { installationId } from './installation-id.js';
 import type { AppLogger } from './logger.js';
 import { LoginFlows } from './login-flows.js';
 import type { MethodSpec } from './method.js';
 import { METHOD_NAMES } from './method-names.js';
+import { remoteControlMethods } from './remote-control-methods.js';
 import { threadMethods } from './thread-methods.js';
 import { ThreadManager } from './threads/thread-manager.js';
 import { ThreadStore } from './threads/thread-store.js';
@@ -60,10 +62,11 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     { codexHome: config.codexHome, agentIdentity: auth.config.useAgentIdentity },
     'app-server configured',
   );
-  const methods = new Map([...accountMethods, ...threadMethods]);
+  const methods = new Map([...accountMethods, ...threadMethods, ...remoteControlMethods]);
   const missing = METHOD_NAMES.filter((m) => !methods.has(m));
   if (missing.length > 0 || methods.size !== METHOD_NAMES.length) {
     throw new Error(`method table and METHOD_NAMES disagree: ${missing.join(', ')}`);
   }
-  return { context: { config, env, auth, logger, clients, threads, logins }, methods };
+  const id = await installationId(config.codexHome);
+  return { context: { config, env, auth, logger, clients, threads, logins, installationId: id }, methods };
 }

@@ -1,4 +1,6 @@
-import { platform } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { hostname, platform } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, tempHome } from './support/fixture.js';
 import { upstreamSchema } from './support/upstream-schema.js';
@@ -131,6 +133,15 @@ describe('bad requests', () => {
 });
 
 describe('notifications', () => {
+  it('remoteControl/status/changed follows initialize (disabled: this server does not enroll); status/read says the same', async () => {
+    const { client, server } = await start();
+    await client.initialize({ experimentalApi: true });
+    const installationId = readFileSync(join(server.codexHome, 'installation_id'), 'utf8');
+    const expected = { status: 'disabled', serverName: hostname(), installationId, environmentId: null };
+    expect((await client.next('remoteControl/status/changed')).params).toEqual(expected);
+    expect(await client.result('remoteControl/status/read')).toEqual(expected);
+  });
+
   it('carry emittedAtMs and honour optOutNotificationMethods', async () => {
     const { client } = await start();
     await client.initialize({ optOutNotificationMethods: ['thread/started'] });
@@ -177,7 +188,7 @@ describe('limits', () => {
       params: { clientInfo: { name: 'x'.repeat(10 * 1024 * 1024), version: '1' } },
     });
     await client.initialize();
-    expect(client.raw).toHaveLength(1);
+    expect(client.raw.filter((m) => 'id' in (m as object))).toHaveLength(1);
     expect(h.logs.some((l) => l.includes('refused a message over the size limit'))).toBe(true);
   });
 });
