@@ -28,6 +28,8 @@ export interface AppServerOptions {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** How long shutdown waits for thread-task registrations in flight, so they are persisted. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 /**
  * The app-server: one AuthManager, one thread manager, any number of clients over stdio or websocket.
@@ -144,6 +146,7 @@ export class AppServer {
     await Promise.all(this.#listeners.map((l) => l.close()));
     const services = await this.ready.catch(() => undefined);
     services?.context.logins.cancelActive();
+    await services?.context.threads.drain(SHUTDOWN_DRAIN_MS);
     services?.context.threads.close();
   }
 }

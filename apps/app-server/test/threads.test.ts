@@ -179,6 +179,24 @@ describe('persistence across processes', () => {
     expect(b.logs.some((l) => l.includes('"restoredTask":true'))).toBe(true);
   });
 
+  it('shutdown right after thread/start still persists the thread task registered in flight', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, true);
+    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+    const a = await serverOn(home);
+    const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    const lines = readFileSync(thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
+    expect(lines[1].payload.taskId).toBe(
+      backend.tasks().find((t) => t.externalTaskRef === thread.id)?.taskId,
+    );
+  });
+
   it('a corrupt rollout: that thread errors, the others load', async () => {
     const home = tempHome();
     writeConfig(home, backend, false);

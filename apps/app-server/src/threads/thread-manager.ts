@@ -65,6 +65,7 @@ export class ThreadManager {
   readonly #loaded = new Map<string, LoadedThread>();
   readonly #loading = new Map<string, Promise<LoadedThread>>();
   readonly #unsubscribe: () => void;
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(store: ThreadStore, auth: AuthManager, logger: AppLogger) {
     this.store = store;
@@ -111,9 +112,28 @@ export class ThreadManager {
 
   /** Registers the thread's task in the background (flag on); a failure is logged, the turn will retry. */
   prewarmTask(thread: LoadedThread): void {
-    this.#auth.ensureThreadTask(thread.id).catch((err: unknown) => {
+    const p = this.#auth.ensureThreadTask(thread.id).catch((err: unknown) => {
       this.#logger.warn({ threadId: thread.id, error: err }, 'thread task prewarm failed');
     });
+    this.#pending.add(p);
+    void p.finally(() => this.#pending.delete(p));
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for prewarms in flight and for every rollout's queued appends, so a task
+   * registered just before shutdown is persisted with its thread.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    const work = (async () => {
+      await Promise.allSettled([...this.#pending]);
+      await Promise.allSettled([...this.#loaded.values()].map((t) => t.writer.idle()));
+    })();
+    await Promise.race([work, timeout]);
+    clearTimeout(timer);
   }
 
   /** Loads a stored thread (once, however many callers) and restores its task. */
