@@ -142,6 +142,12 @@ describe('account/login/start', () => {
     });
     const stored = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
     expect(stored.tokens.refresh_token).toEqual(expect.any(String));
+    // Logs (debug level, JSON) and every message sent carry no credential.
+    const seen = h!.logs.join('') + JSON.stringify(client.raw);
+    for (const secret of [stored.tokens.refresh_token, stored.tokens.access_token, stored.tokens.id_token]) {
+      expect(seen).not.toContain(secret);
+    }
+    expect(h!.logs.join('')).not.toContain(authUrl.searchParams.get('state'));
   });
 
   it('chatgpt: a callback with the wrong state is refused and the login stays open; cancel ends it', async () => {
