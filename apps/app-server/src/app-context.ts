@@ -3,6 +3,7 @@ import type { ClientRegistry } from './client-registry.js';
 import type { AppServerConfig } from './config.js';
 import type { AppLogger } from './logger.js';
 import type { LoginFlows } from './login-flows.js';
+import type { RemoteControl } from './remote-control.js';
 import type { ThreadManager } from './threads/thread-manager.js';
 
 /** What every method handler can reach. The app-server is the one place where the packages meet. */
@@ -17,4 +18,5 @@ export interface AppContext {
   readonly logins: LoginFlows;
   /** `$CODEX_HOME/installation_id`. */
   readonly installationId: string;
+  readonly remoteControl: RemoteControl;
 }

@@ -25,6 +25,8 @@ export interface AppServerOptions {
   readonly maxMessageBytes?: number;
   /** Requests one client may have in flight before -32001 (default 1024). */
   readonly maxInflightPerConnection?: number;
+  /** Remote control's reconnect backoff (default base 500 ms, cap 30 s). */
+  readonly remoteControlBackoffMs?: { readonly base: number; readonly cap: number };
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -60,6 +62,9 @@ export class AppServer {
         clients: this.clients,
         loginCallbackPort: options.loginCallbackPort ?? 1455,
         devicePollMs: options.devicePollMs,
+        remoteControlBackoffMs: options.remoteControlBackoffMs,
+        onConnection: (c) => this.#connection(c),
+        onMessage: (c, text) => this.#message(c, text),
       });
       this.#services = services;
       return services;
@@ -98,8 +103,7 @@ export class AppServer {
     void this.ready.then(
       async (s) => {
         const { accountUpdated } = await import('./account-wire.js');
-        const { remoteControlStatus } = await import('./remote-control-methods.js');
-        connection.notify('remoteControl/status/changed', remoteControlStatus(s.context));
+        connection.notify('remoteControl/status/changed', s.context.remoteControl.status());
         const auth = s.context.auth.authCached();
         if (auth) connection.notify('account/updated', accountUpdated(auth));
       },
@@ -146,6 +150,7 @@ export class AppServer {
     await Promise.all(this.#listeners.map((l) => l.close()));
     const services = await this.ready.catch(() => undefined);
     services?.context.logins.cancelActive();
+    services?.context.remoteControl.disable();
     await services?.context.threads.drain(SHUTDOWN_DRAIN_MS);
     services?.context.threads.close();
   }

@@ -12,4 +12,6 @@ export const METHOD_NAMES = [
   'thread/archive',
   'thread/unarchive',
   'remoteControl/status/read',
+  'remoteControl/enable',
+  'remoteControl/disable',
 ] as const;

@@ -1,28 +1,33 @@
-import { hostname } from 'node:os';
 import type { AppContext } from './app-context.js';
 import { defineMethod, type MethodSpec } from './method.js';
-
-/**
- * Remote control's status. This server does not enroll with the backend (yet), so the status is `disabled`,
- * truthfully; upstream sends it once after `initialize` and on every change.
- */
-export function remoteControlStatus(app: AppContext): Record<string, unknown> {
-  return {
-    status: 'disabled',
-    serverName: hostname(),
-    installationId: app.installationId,
-    environmentId: null,
-  };
-}
 
 const statusRead = defineMethod<undefined, AppContext>({
   params: undefined,
   experimental: true,
   handle({ app }) {
-    return remoteControlStatus(app);
+    return app.remoteControl.status();
   },
 });
 
+const enable = defineMethod<undefined, AppContext>({
+  params: undefined,
+  experimental: true,
+  handle({ app }) {
+    return app.remoteControl.enable();
+  },
+});
+
+const disable = defineMethod<undefined, AppContext>({
+  params: undefined,
+  experimental: true,
+  handle({ app }) {
+    return app.remoteControl.disable();
+  },
+});
+
+// Params `{ephemeral?}` | null are accepted as upstream's; enablement lives in memory only here.
 export const remoteControlMethods: ReadonlyArray<[string, MethodSpec<unknown, AppContext>]> = [
   ['remoteControl/status/read', statusRead],
+  ['remoteControl/enable', enable],
+  ['remoteControl/disable', disable],
 ];

@@ -4,11 +4,13 @@ import { accountUpdated } from './account-wire.js';
 import type { AppContext } from './app-context.js';
 import type { ClientRegistry } from './client-registry.js';
 import { loadAppServerConfig } from './config.js';
+import type { ClientConnection } from './connection.js';
 import { installationId } from './installation-id.js';
 import type { AppLogger } from './logger.js';
 import { LoginFlows } from './login-flows.js';
 import type { MethodSpec } from './method.js';
 import { METHOD_NAMES } from './method-names.js';
+import { RemoteControl } from './remote-control.js';
 import { remoteControlMethods } from './remote-control-methods.js';
 import { threadMethods } from './thread-methods.js';
 import { ThreadManager } from './threads/thread-manager.js';
@@ -21,6 +23,10 @@ export interface ServicesOptions {
   readonly clients: ClientRegistry;
   readonly loginCallbackPort: number;
   readonly devicePollMs: number | undefined;
+  readonly remoteControlBackoffMs: { readonly base: number; readonly cap: number } | undefined;
+  /** Remote clients (remote control) join the server through these, like any transport's clients. */
+  readonly onConnection: (connection: ClientConnection) => void;
+  readonly onMessage: (connection: ClientConnection, text: string) => Promise<void>;
 }
 
 export interface Services {
@@ -68,5 +74,19 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     throw new Error(`method table and METHOD_NAMES disagree: ${missing.join(', ')}`);
   }
   const id = await installationId(config.codexHome);
-  return { context: { config, env, auth, logger, clients, threads, logins, installationId: id }, methods };
+  const remoteControl = new RemoteControl({
+    chatgptBaseUrl: config.chatgptBaseUrl,
+    auth: auth.defaultProvider(),
+    installationId: id,
+    logger,
+    ...(o.remoteControlBackoffMs ? { backoffMs: o.remoteControlBackoffMs } : {}),
+    onStatus: (status) => clients.broadcast('remoteControl/status/changed', status),
+    onConnection: o.onConnection,
+    onMessage: o.onMessage,
+  });
+  if (config.remoteControl) remoteControl.enable();
+  return {
+    context: { config, env, auth, logger, clients, threads, logins, installationId: id, remoteControl },
+    methods,
+  };
 }
