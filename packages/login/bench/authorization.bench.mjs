@@ -47,7 +47,7 @@ const thread = manager.threadProvider('bench-thread');
 await thread.headers(request); // registers the thread task
 await backend.close(); // from here on, any network use would fail
 
-const record = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8')).agent_identity;
+const record = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8')).codex_ts_agent_identity;
 const signer = createAgentSigner({
   agentRuntimeId: record.agent_runtime_id,
   key: AgentKey.fromPkcs8Base64(record.agent_private_key),

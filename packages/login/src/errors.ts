@@ -24,7 +24,13 @@ export type AuthFileErrorCode =
   | 'auth_file_locked'
   | 'auth_file_corrupt'
   | 'auth_file_invalid'
-  | 'auth_file_write_failed';
+  | 'auth_file_write_failed'
+  | 'auth_file_not_regular'
+  | 'auth_file_lock_failed'
+  | 'auth_file_permission_denied'
+  | 'auth_file_read_only'
+  | 'auth_file_no_space'
+  | 'auth_file_bad_path';
 
 /** auth.json (or the store behind it) could not be read, parsed or written. The file is left untouched. */
 export class AuthFileError extends LoginError {

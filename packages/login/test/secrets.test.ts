@@ -38,7 +38,7 @@ describe('secrets never leak', () => {
       doc.tokens.access_token,
       doc.tokens.refresh_token,
       doc.tokens.id_token,
-      doc.agent_identity.agent_private_key,
+      doc.codex_ts_agent_identity.agent_private_key,
       h.Authorization!.slice('AgentAssertion '.length),
       decodeAssertion(h.Authorization!).signature,
       th.Authorization!.slice('AgentAssertion '.length),

@@ -158,9 +158,12 @@ describe('file store', () => {
 
   it('gives a typed error, and writes nothing, when another holder keeps the lock', async () => {
     const home = tempHome();
-    const store = new FileAuthStore(home, { lockRetries: 0 });
+    const store = new FileAuthStore(home, { lockTimeoutMs: 0 });
     writeFileSync(store.location, '{"OPENAI_API_KEY":"sk-kept"}');
-    const release = await lockfile.lock(store.location, { realpath: false });
+    const release = await lockfile.lock(store.location, {
+      realpath: false,
+      lockfilePath: `${store.location}.codex-ts.lock`,
+    });
     try {
       const err = await updateAuthStore(store, () => ({ OPENAI_API_KEY: 'sk-new' })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AuthFileError);
