@@ -113,7 +113,9 @@ async function walkthrough() {
 
   // Control-plane call (background task) and a conversation turn (thread task), each with a fresh assertion.
   const usage = await fetchWithAuth(manager.defaultProvider(), `${backend.chatgptBaseUrl}/wham/usage`);
-  console.log(`GET  /wham/usage        -> ${usage.status} (${manager.defaultProvider().describe().scheme})`);
+  console.log(
+    `GET  /wham/usage        -> ${usage.status} (${manager.defaultProvider().describe({ url: new URL(`${backend.chatgptBaseUrl}/wham/usage`), method: 'GET' }).scheme})`,
+  );
   await usage.body?.cancel();
 
   const thread = manager.threadProvider('thread-demo-1');
@@ -128,7 +130,7 @@ async function walkthrough() {
   });
   const events = (await turn.text()).split('\n').filter((line) => line.startsWith('event: '));
   console.log(
-    `POST /codex/responses   -> ${turn.status}, ${events.length} SSE events (${thread.describe().scheme})`,
+    `POST /codex/responses   -> ${turn.status}, ${events.length} SSE events (${thread.describe({ url: new URL(`${backend.chatgptBaseUrl}/codex/responses`), method: 'POST' }).scheme})`,
   );
 
   const status = await manager.status();

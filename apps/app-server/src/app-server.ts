@@ -82,7 +82,7 @@ export class AppServer {
     });
   }
 
-  /** A server whose services are loaded (throws AppConfigError and friends). */
+  /** A server whose services are loaded (throws @codex-ts/config's ConfigError and friends). */
   static async create(options: AppServerOptions = {}): Promise<AppServer> {
     const server = new AppServer(options);
     await server.ready;

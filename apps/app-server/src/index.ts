@@ -1,6 +1,6 @@
 export { AppServer, type AppServerOptions, DEFAULT_MAX_MESSAGE_BYTES } from './app-server.js';
 export { main as runAppServerCli, parseCliArgs, USAGE, UsageError } from './cli-main.js';
-export { AppConfigError, type AppServerConfig, loadAppServerConfig } from './config.js';
+export { type AppServerConfig, loadAppServerConfig } from './config.js';
 export {
   INTERNAL_ERROR,
   INVALID_REQUEST,

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { REFRESH_CLIENT_ID } from '@codex-ts/login';
 
 /** Tokens from the issuer's code exchange. Secret: never logged. */
 export interface IssuedTokens {
@@ -21,7 +20,8 @@ export class OAuthError extends Error {
   }
 }
 
-export const CLIENT_ID = REFRESH_CLIENT_ID;
+/** The Codex CLI's public OAuth client id (upstream's; the same one login refreshes with). */
+export const CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(64).toString('base64url');

@@ -17,14 +17,16 @@ describe('config', () => {
       'model = "gpt-x"\nopenai_base_url = "http://127.0.0.1:9/v1/"\nchatgpt_base_url = "http://127.0.0.1:8/backend-api"\n[analytics]\nenabled = false\n',
     );
     expect(
-      await loadAppServerConfig({
-        CODEX_HOME: home,
-        CODEX_APP_SERVER_LOGIN_ISSUER: 'http://127.0.0.1:8',
-        CODEX_REVOKE_TOKEN_URL_OVERRIDE: 'http://127.0.0.1:8/oauth/revoke',
-      }),
+      await loadAppServerConfig(
+        {
+          CODEX_APP_SERVER_LOGIN_ISSUER: 'http://127.0.0.1:8',
+          CODEX_REVOKE_TOKEN_URL_OVERRIDE: 'http://127.0.0.1:8/oauth/revoke',
+        },
+        home,
+      ),
     ).toEqual({
       codexHome: home,
-      configPath: join(home, 'config.toml'),
+      toml: expect.objectContaining({ model: 'gpt-x' }),
       model: 'gpt-x',
       modelProvider: 'openai',
       openaiBaseUrl: 'http://127.0.0.1:9/v1',
@@ -45,14 +47,14 @@ describe('config', () => {
       logger: createLogger({ format: 'json', write: (l) => logs.push(l) }),
     });
     await expect(server.ready).rejects.toThrow(
-      `${join(home, 'config.toml')}: \`model\` must be a non-empty string`,
+      `${join(home, 'config.toml')}: \`model\` must be a string, found a number`,
     );
     expect(logs.some((l) => l.includes('app-server failed to start'))).toBe(true);
     const client = new TestClient(server);
     await client.initialize();
     expect((await client.call('account/read', {})).error).toEqual({
       code: -32603,
-      message: `app-server failed to start: ${join(home, 'config.toml')}: \`model\` must be a non-empty string`,
+      message: `app-server failed to start: ${join(home, 'config.toml')}: \`model\` must be a string, found a number`,
     });
     await client.close();
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { acquireFileLock } from '../src/file-lock.js';
-import { AuthFileError, FileAuthStore, updateAuthStore } from '../src/index.js';
+import { AuthFileError, FileAuthStore } from '../src/index.js';
+import { updateAuthStore } from '../src/storage.js';
 import { tempHome } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<AuthFileError> {

@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
 import { type Logger as PinoLogger, pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { AuthManager, type AuthManagerOptions, parseAuthDotJson, REDACT_PATHS } from '../src/index.js';
+import { parseAuthDotJson } from '../src/auth-json.js';
+import { AuthManager, type AuthManagerOptions, REDACT_PATHS } from '../src/index.js';
 
 export { type DevBackend, type DevTokens, startDevBackend };
 

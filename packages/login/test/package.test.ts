@@ -37,11 +37,11 @@ const status: AuthStatus = await manager.status();
 const store = new FileAuthStore('/tmp/none', { lockTimeoutMs: 0 });
 export const used = [status.loggedIn, store.location, AuthFileError, fetchWithAuth, manager.defaultProvider()];
 `);
-    for (const pkg of ['login', 'auth-provider', 'agent-identity'])
+    for (const pkg of ['login', 'auth-provider', 'agent-identity', 'config'])
       installPacked(join(repoRoot, 'packages', pkg), consumer);
     // Their registry dependencies, from the workspace install (no network).
-    for (const dep of ['zod', 'undici', 'pino', 'smol-toml', 'proper-lockfile'])
-      linkDependency(dep, here, consumer);
+    for (const dep of ['zod', 'undici', 'pino', 'proper-lockfile']) linkDependency(dep, here, consumer);
+    linkDependency('smol-toml', join(repoRoot, 'packages', 'config'), consumer);
     linkDependency('libsodium-wrappers', join(repoRoot, 'packages', 'agent-identity'), consumer);
     linkDependency('@types/node', here, consumer);
     expect(compile(consumer)).toBe('');

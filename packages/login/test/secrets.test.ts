@@ -96,7 +96,7 @@ describe('secrets never leak', () => {
       m.authCached(),
       p,
       tp,
-      m.bearerProvider(),
+      m.bootstrapProvider(),
       await m.status(),
       p.describe(req(backend)),
       tp.describe(req(backend)),

@@ -2,19 +2,18 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
+import { parseAuthDotJson, serializeAuthDotJson } from '../src/auth-json.js';
 import {
   AuthFileError,
   ConfigError,
-  classifyRefreshFailure,
   EphemeralAuthStore,
   FileAuthStore,
   loadLoginConfig,
-  parseAuthDotJson,
-  parseIdToken,
   resolveCodexHome,
-  serializeAuthDotJson,
-  updateAuthStore,
 } from '../src/index.js';
+import { classifyRefreshFailure } from '../src/refresh.js';
+import { updateAuthStore } from '../src/storage.js';
+import { parseIdToken } from '../src/token-data.js';
 import { tempHome } from './helpers.js';
 
 function jwt(payload: Record<string, unknown>): string {

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileAuthStore, parseAuthDotJson, serializeAuthDotJson, updateAuthStore } from '../src/index.js';
+import { parseAuthDotJson, serializeAuthDotJson } from '../src/auth-json.js';
+import { FileAuthStore } from '../src/index.js';
+import { updateAuthStore } from '../src/storage.js';
 import {
   chatgptHome,
   type DevBackend,
