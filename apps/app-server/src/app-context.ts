@@ -1,4 +1,6 @@
 import type { AuthManager } from '@codex-ts/login';
+import type { AnalyticsTracker } from './analytics-tracker.js';
+import type { AppsService } from './apps-service.js';
 import type { ClientRegistry } from './client-registry.js';
 import type { AppServerConfig } from './config.js';
 import type { AppLogger } from './logger.js';
@@ -19,4 +21,6 @@ export interface AppContext {
   /** `$CODEX_HOME/installation_id`. */
   readonly installationId: string;
   readonly remoteControl: RemoteControl;
+  readonly apps: AppsService;
+  readonly analytics: AnalyticsTracker;
 }

@@ -153,5 +153,7 @@ export class AppServer {
     services?.context.remoteControl.disable();
     await services?.context.threads.drain(SHUTDOWN_DRAIN_MS);
     services?.context.threads.close();
+    await services?.context.apps.close();
+    await services?.context.analytics.flush(SHUTDOWN_DRAIN_MS);
   }
 }

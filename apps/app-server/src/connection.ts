@@ -7,6 +7,8 @@ export interface TransportSink {
   close(): void;
 }
 
+export type TransportKind = 'stdio' | 'websocket' | 'in_process';
+
 export interface ClientCapabilities {
   readonly experimentalApi: boolean;
   readonly optOutNotificationMethods: ReadonlySet<string>;
@@ -15,16 +17,20 @@ export interface ClientCapabilities {
 /** One client (a stdio pair or one websocket) and what it declared in `initialize`. */
 export class ClientConnection {
   readonly id: number;
+  /** How the client is connected (analytics reports it). Remote-control clients count as websocket. */
+  readonly transport: TransportKind;
   readonly #sink: TransportSink;
   #initialized = false;
   #clientName: string | undefined;
+  #clientVersion: string | undefined;
   #capabilities: ClientCapabilities = { experimentalApi: false, optOutNotificationMethods: new Set() };
   #inflight = 0;
   #closed = false;
   readonly #onClose = new Set<() => void>();
 
-  constructor(id: number, sink: TransportSink) {
+  constructor(id: number, sink: TransportSink, transport: TransportKind) {
     this.id = id;
+    this.transport = transport;
     this.#sink = sink;
   }
 
@@ -34,6 +40,10 @@ export class ClientConnection {
 
   get clientName(): string | undefined {
     return this.#clientName;
+  }
+
+  get clientVersion(): string | undefined {
+    return this.#clientVersion;
   }
 
   get capabilities(): ClientCapabilities {
@@ -49,9 +59,10 @@ export class ClientConnection {
     return this.#inflight;
   }
 
-  markInitialized(clientName: string, capabilities: ClientCapabilities): void {
+  markInitialized(clientName: string, clientVersion: string, capabilities: ClientCapabilities): void {
     this.#initialized = true;
     this.#clientName = clientName;
+    this.#clientVersion = clientVersion;
     this.#capabilities = capabilities;
   }
 

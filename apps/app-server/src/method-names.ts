@@ -11,6 +11,7 @@ export const METHOD_NAMES = [
   'thread/read',
   'thread/archive',
   'thread/unarchive',
+  'app/list',
   'remoteControl/status/read',
   'remoteControl/enable',
   'remoteControl/disable',

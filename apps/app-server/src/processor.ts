@@ -150,7 +150,7 @@ export class MessageProcessor<App> {
   #initialize(connection: ClientConnection, raw: unknown): unknown {
     const params = parseParams(initializeParams, raw)!;
     if (connection.initialized) throw invalidRequest('Already initialized');
-    connection.markInitialized(params.clientInfo.name, {
+    connection.markInitialized(params.clientInfo.name, params.clientInfo.version, {
       experimentalApi: params.capabilities?.experimentalApi ?? false,
       optOutNotificationMethods: new Set(params.capabilities?.optOutNotificationMethods ?? []),
     });

@@ -187,24 +187,28 @@ export class RemoteControl {
     const key = `${clientId}\u0000${streamId ?? ''}`;
     let c = this.#clients.get(key);
     if (!c) {
-      c = new ClientConnection(this.#nextConnectionId++, {
-        send: (text) => {
-          const seq = this.#nextSeq++;
-          const envelope = JSON.stringify({
-            type: 'server_message',
-            client_id: clientId,
-            ...(streamId === undefined ? {} : { stream_id: streamId }),
-            seq_id: seq,
-            message: JSON.parse(text),
-          });
-          this.#unacked.set(seq, envelope);
-          if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(envelope);
-          return this.#unacked.size < 10_000;
+      c = new ClientConnection(
+        this.#nextConnectionId++,
+        {
+          send: (text) => {
+            const seq = this.#nextSeq++;
+            const envelope = JSON.stringify({
+              type: 'server_message',
+              client_id: clientId,
+              ...(streamId === undefined ? {} : { stream_id: streamId }),
+              seq_id: seq,
+              message: JSON.parse(text),
+            });
+            this.#unacked.set(seq, envelope);
+            if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(envelope);
+            return this.#unacked.size < 10_000;
+          },
+          close: () => {
+            this.#clients.delete(key);
+          },
         },
-        close: () => {
-          this.#clients.delete(key);
-        },
-      });
+        'websocket',
+      );
       this.#clients.set(key, c);
       this.#o.onConnection(c);
     }

@@ -1,7 +1,10 @@
 import { AuthManager } from '@codex-ts/login';
 import { accountMethods } from './account-methods.js';
 import { accountUpdated } from './account-wire.js';
+import { AnalyticsTracker } from './analytics-tracker.js';
 import type { AppContext } from './app-context.js';
+import { appMethods } from './app-methods.js';
+import { AppsService } from './apps-service.js';
 import type { ClientRegistry } from './client-registry.js';
 import { loadAppServerConfig } from './config.js';
 import type { ClientConnection } from './connection.js';
@@ -68,7 +71,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     { codexHome: config.codexHome, agentIdentity: auth.config.useAgentIdentity },
     'app-server configured',
   );
-  const methods = new Map([...accountMethods, ...threadMethods, ...remoteControlMethods]);
+  const methods = new Map([...accountMethods, ...threadMethods, ...appMethods, ...remoteControlMethods]);
   const missing = METHOD_NAMES.filter((m) => !methods.has(m));
   if (missing.length > 0 || methods.size !== METHOD_NAMES.length) {
     throw new Error(`method table and METHOD_NAMES disagree: ${missing.join(', ')}`);
@@ -85,8 +88,34 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     onMessage: o.onMessage,
   });
   if (config.remoteControl) remoteControl.enable();
+  const apps = new AppsService({
+    chatgptBaseUrl: config.chatgptBaseUrl,
+    codexHome: config.codexHome,
+    auth,
+    env,
+    logger,
+    onUpdated: (data) => clients.broadcast('app/list/updated', { data }),
+  });
+  const analytics = new AnalyticsTracker({
+    chatgptBaseUrl: config.chatgptBaseUrl,
+    auth,
+    enabled: config.analyticsEnabled,
+    logger,
+  });
   return {
-    context: { config, env, auth, logger, clients, threads, logins, installationId: id, remoteControl },
+    context: {
+      config,
+      env,
+      auth,
+      logger,
+      clients,
+      threads,
+      logins,
+      installationId: id,
+      remoteControl,
+      apps,
+      analytics,
+    },
     methods,
   };
 }

@@ -22,16 +22,20 @@ export interface StdioTransportOptions {
 export function serveStdio(options: StdioTransportOptions): Promise<void> {
   const { input, output, logger } = options;
   const maxOut = options.maxOutputBufferBytes ?? 64 * 1024 * 1024;
-  const connection = new ClientConnection(0, {
-    send(text) {
-      if (output.writableLength > maxOut) return false;
-      output.write(`${text}\n`);
-      return true;
+  const connection = new ClientConnection(
+    0,
+    {
+      send(text) {
+        if (output.writableLength > maxOut) return false;
+        output.write(`${text}\n`);
+        return true;
+      },
+      close() {
+        input.destroy();
+      },
     },
-    close() {
-      input.destroy();
-    },
-  });
+    'stdio',
+  );
   options.onConnection(connection);
   const pending = new Set<Promise<void>>();
   const splitter = new LineSplitter(

@@ -47,6 +47,7 @@ const threadStart = defineMethod<
       originator: connection.clientName ?? 'codex-ts',
     });
     app.clients.follow(thread.id, connection);
+    app.analytics.threadInitialized(thread.id, connection, thread.meta.model, 'new', thread.meta.createdAt);
     after(() => app.clients.toThread(thread.id, 'thread/started', { thread: loadedWire(thread, false) }));
     return { thread: loadedWire(thread, false), ...threadSettings(thread) };
   },
@@ -57,6 +58,13 @@ const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | u
   async handle({ params, connection, app }) {
     const thread = await app.threads.resume(params.threadId);
     app.clients.follow(thread.id, connection);
+    app.analytics.threadInitialized(
+      thread.id,
+      connection,
+      thread.meta.model,
+      'resumed',
+      thread.meta.createdAt,
+    );
     return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread) };
   },
 });

@@ -73,17 +73,21 @@ export async function listenWebSocket(options: WsTransportOptions): Promise<WsLi
   });
 
   function accept(ws: WebSocket): void {
-    const connection = new ClientConnection(nextId++, {
-      send(text) {
-        if (ws.readyState !== WebSocket.OPEN) return true;
-        if (ws.bufferedAmount > maxOut) return false;
-        ws.send(text);
-        return true;
+    const connection = new ClientConnection(
+      nextId++,
+      {
+        send(text) {
+          if (ws.readyState !== WebSocket.OPEN) return true;
+          if (ws.bufferedAmount > maxOut) return false;
+          ws.send(text);
+          return true;
+        },
+        close() {
+          ws.close(1008, 'client not reading');
+        },
       },
-      close() {
-        ws.close(1008, 'client not reading');
-      },
-    });
+      'websocket',
+    );
     options.onConnection(connection);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
