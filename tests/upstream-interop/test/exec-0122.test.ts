@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { chatgptAuthJson } from '../src/codex-home.js';
+import {
+  platform,
+  proxySummary,
+  runProcess,
+  startWorld,
+  type UpstreamWorld,
+  upstreamBinary,
+  upstreamTitle,
+} from './harness.js';
+
+describe.skipIf(!platform.supported)(
+  upstreamTitle('upstream 0.122 `exec` with features.use_agent_identity'),
+  () => {
+    let world: UpstreamWorld | undefined;
+    afterEach(async () => {
+      await world?.close();
+      world = undefined;
+    });
+
+    it('registers one identity and one task, and runs the turn on an accepted AgentAssertion', async () => {
+      world = await startWorld({
+        config: { agentIdentity: true, customProvider: true },
+        auth: async (backend) =>
+          chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' })),
+      });
+      const codex = upstreamBinary('0.122.0');
+      const result = await runProcess([codex, 'exec', '--skip-git-repo-check', 'say hi'], world.env, {
+        cwd: world.home.path,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe('Echo: say hi\n');
+
+      const requests = world.backend.requests();
+      const registrations = requests.filter((r) => r.path === '/backend-api/v1/agent/register');
+      expect(registrations.map(({ authScheme, status }) => ({ authScheme, status }))).toEqual([
+        { authScheme: 'biscuit', status: 200 },
+      ]);
+      const runtime = registrations[0]!.agentRuntimeId;
+      const tasks = requests.filter((r) => r.path === `/backend-api/v1/agent/${runtime}/task/register`);
+      expect(tasks.map(({ authScheme, status }) => ({ authScheme, status }))).toEqual([
+        { authScheme: 'signature', status: 200 },
+      ]);
+      const turns = requests.filter((r) => r.path === '/backend-api/codex/responses');
+      expect(
+        turns.map(({ method, authScheme, agentRuntimeId, taskId, status }) => ({
+          method,
+          authScheme,
+          agentRuntimeId,
+          taskId,
+          status,
+        })),
+      ).toEqual([
+        {
+          method: 'POST',
+          authScheme: 'assertion',
+          agentRuntimeId: runtime,
+          taskId: tasks[0]!.taskId,
+          status: 200,
+        },
+      ]);
+      expect(world.proxy.outsideAttempts(), proxySummary(world.proxy)).toEqual([]);
+    });
+  },
+);

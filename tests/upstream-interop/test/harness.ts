@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { type DevBackend, type DevBackendOptions, startDevBackend } from '@codex-ts/dev-backend';
+import { inject } from 'vitest';
+import {
+  createCodexHome,
+  type DevBackendConfigOptions,
+  devBackendConfigToml,
+  type TempCodexHome,
+} from '../src/codex-home.js';
+import { type RefusingProxy, startRefusingProxy } from '../src/refusing-proxy.js';
+import { upstreamEnv } from '../src/upstream-env.js';
+import { type UpstreamVersion, upstreamPlatformSupport } from '../src/upstream-releases.js';
+
+export const platform = upstreamPlatformSupport();
+
+/** A describe title that says why it is skipped where the platform has no upstream binary. */
+export function upstreamTitle(title: string): string {
+  return platform.supported ? title : `${title} [SKIPPED: ${platform.reason}]`;
+}
+
+export function upstreamBinary(version: UpstreamVersion): string {
+  const binary = inject('upstreamBinaries')[version];
+  if (!binary) throw new Error(`no upstream ${version} binary: the global setup did not fetch it`);
+  return binary;
+}
+
+/** A dev backend, a refusing proxy and a CODEX_HOME pointed at both, for one test. */
+export interface UpstreamWorld {
+  backend: DevBackend;
+  proxy: RefusingProxy;
+  home: TempCodexHome;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(
+  options: {
+    backend?: DevBackendOptions;
+    config?: Omit<DevBackendConfigOptions, 'chatgptBaseUrl'>;
+    auth?: (backend: DevBackend) => Promise<unknown>;
+    env?: Record<string, string | undefined>;
+  } = {},
+): Promise<UpstreamWorld> {
+  const backend = await startDevBackend(options.backend ?? {});
+  const proxy = await startRefusingProxy();
+  const auth = options.auth ? await options.auth(backend) : undefined;
+  const home = await createCodexHome({
+    config: devBackendConfigToml({ chatgptBaseUrl: backend.chatgptBaseUrl, ...options.config }),
+    auth,
+  });
+  const caFile = (backend as { caFile?: string }).caFile;
+  const env = upstreamEnv({
+    codexHome: home.path,
+    origin: backend.url,
+    proxyUrl: proxy.url,
+    ...(caFile ? { caFile } : {}),
+    ...(options.env ? { extra: options.env } : {}),
+  });
+  return {
+    backend,
+    proxy,
+    home,
+    env,
+    close: async () => {
+      await Promise.all([backend.close(), proxy.close()]);
+      await home.remove();
+    },
+  };
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a binary to completion with stdin closed (or fed `input`), collecting its output. */
+export function runProcess(
+  argv: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string; input?: string } = {},
+): Promise<RunResult> {
+  const [executable, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(executable!, args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Fails with the list of non-loopback targets when upstream tried to leave the machine through the proxy. */
+export function proxySummary(proxy: RefusingProxy): string {
+  const targets = proxy.attempts.map((a) => `${a.method} ${a.target}`);
+  return targets.length === 0 ? 'no proxy attempts' : `proxy refused: ${targets.join(', ')}`;
+}
