@@ -103,3 +103,9 @@ export function proxySummary(proxy: RefusingProxy): string {
   const targets = proxy.attempts.map((a) => `${a.method} ${a.target}`);
   return targets.length === 0 ? 'no proxy attempts' : `proxy refused: ${targets.join(', ')}`;
 }
+
+/** `node …/login/dist/cli.js`: the codex-ts login CLI, driven the way a user drives it. */
+export function loginCli(): string[] {
+  const index = new URL(import.meta.resolve('@codex-ts/login'));
+  return [process.execPath, new URL('./cli.js', index).pathname];
+}

@@ -1,0 +1,159 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chatgptAuthJson } from '../src/codex-home.js';
+import {
+  loginCli,
+  platform,
+  proxySummary,
+  runProcess,
+  startWorld,
+  type UpstreamWorld,
+  upstreamBinary,
+  upstreamTitle,
+} from './harness.js';
+
+// The acceptance tests of issue 8 §3: upstream Codex and codex-ts login share one CODEX_HOME/auth.json.
+
+const withTokens = async (backend: UpstreamWorld['backend']) =>
+  chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' }));
+
+async function readAuth(world: UpstreamWorld): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(world.home.authFile, 'utf8')) as Record<string, unknown>;
+}
+
+/** `codex login status` of upstream 0.169 on the world's CODEX_HOME. */
+async function upstreamLoginStatus(world: UpstreamWorld) {
+  const result = await runProcess([upstreamBinary('0.169.0'), 'login', 'status'], world.env);
+  const lines = `${result.stdout}${result.stderr}`.split('\n');
+  // Upstream warns that it will not put helper binaries under a temporary CODEX_HOME; not part of the status.
+  return { code: result.code, output: lines.filter((l) => l !== '' && !l.startsWith('WARNING: ')) };
+}
+
+describe.skipIf(!platform.supported)(
+  upstreamTitle('auth.json shared by upstream Codex and codex-ts login'),
+  () => {
+    let world: UpstreamWorld | undefined;
+    afterEach(async () => {
+      if (world) expect(world.proxy.outsideAttempts(), proxySummary(world.proxy)).toEqual([]);
+      await world?.close();
+      world = undefined;
+    });
+
+    it('login reuses the identity 0.122 stored, and 0.122 keeps working after login wrote the file', async () => {
+      world = await startWorld({ config: { agentIdentity: true, customProvider: true }, auth: withTokens });
+      const exec = [upstreamBinary('0.122.0'), 'exec', '--skip-git-repo-check', 'say hi'];
+      const first = await runProcess(exec, world.env, { cwd: world.home.path });
+      expect(first.code, first.stderr).toBe(0);
+      const [registration] = world.backend
+        .requests()
+        .filter((r) => r.path === '/backend-api/v1/agent/register');
+      const runtime = registration?.agentRuntimeId;
+      expect(runtime).toMatch(/^agent_/);
+
+      // login registers its background task under that identity and writes it to auth.json.
+      const status = await runProcess([...loginCli(), 'status', '--json', '--check'], world.env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).agentIdentity).toEqual({
+        enabled: true,
+        state: 'active',
+        agentRuntimeId: runtime,
+        backgroundTask: true,
+      });
+      const usageUrl = `${world.backend.chatgptBaseUrl}/wham/usage`;
+      const header = await runProcess([...loginCli(), 'print-authorization', '--url', usageUrl], world.env);
+      expect(header.code, header.stderr).toBe(0);
+      const usage = await fetch(usageUrl, { headers: { authorization: header.stdout.trim() } });
+      expect(usage.status).toBe(200);
+      const [usageRecord] = world.backend.requests().filter((r) => r.path === '/backend-api/wham/usage');
+      expect({ scheme: usageRecord?.authScheme, runtime: usageRecord?.agentRuntimeId }).toEqual({
+        scheme: 'assertion',
+        runtime,
+      });
+
+      const second = await runProcess(exec, world.env, { cwd: world.home.path });
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toBe('Echo: say hi\n');
+      const registrations = world.backend
+        .requests()
+        .filter((r) => r.path === '/backend-api/v1/agent/register');
+      expect(registrations).toHaveLength(1);
+    });
+
+    it('0.169 `codex login status` reads the file login writes for an API key', async () => {
+      world = await startWorld();
+      const login = await runProcess([...loginCli(), 'login', '--with-api-key'], world.env, {
+        input: 'sk-interop-login-key\n',
+      });
+      expect(login.code, login.stderr).toBe(0);
+      expect(await upstreamLoginStatus(world)).toEqual({
+        code: 0,
+        output: [
+          'API key configured - sk-inter***n-key',
+          'Authentication is checked when you send a request.',
+        ],
+      });
+    });
+
+    it('0.169 `codex login status` reads the file login writes for ChatGPT with its agent identity', async () => {
+      world = await startWorld({ config: { agentIdentity: true }, auth: withTokens });
+      const status = await runProcess([...loginCli(), 'status', '--json', '--check'], world.env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).agentIdentity.state).toBe('active');
+      expect(await upstreamLoginStatus(world)).toEqual({ code: 0, output: ['Logged in using ChatGPT'] });
+    });
+
+    it('login reads the API key 0.169 `codex login --with-api-key` stored', async () => {
+      world = await startWorld();
+      const upstream = await runProcess([upstreamBinary('0.169.0'), 'login', '--with-api-key'], world.env, {
+        input: 'sk-interop-upstream-key\n',
+      });
+      expect(upstream.code, upstream.stderr).toBe(0);
+      const status = await runProcess([...loginCli(), 'status', '--json'], world.env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, mode: 'apikey', source: 'file' });
+      const header = await runProcess(
+        [...loginCli(), 'print-authorization', '--url', `${world.backend.chatgptBaseUrl}/wham/usage`],
+        world.env,
+      );
+      expect(header.stdout.trim()).toBe('Bearer sk-interop-upstream-key');
+    });
+
+    it("upstream's auth.json.lock does not stop login from writing", { timeout: 15_000 }, async () => {
+      world = await startWorld();
+      const upstream = await runProcess([upstreamBinary('0.169.0'), 'login', '--with-api-key'], world.env, {
+        input: 'sk-interop-upstream-key\n',
+      });
+      expect(upstream.code, upstream.stderr).toBe(0);
+      const lock = await stat(join(world.home.path, 'auth.json.lock'));
+      expect(lock.isFile()).toBe(true);
+
+      const login = await runProcess([...loginCli(), 'login', '--with-api-key'], world.env, {
+        input: 'sk-interop-login-key\n',
+      });
+      expect({ code: login.code, stderr: login.stderr }).toEqual({ code: 0, stderr: '' });
+      expect((await readAuth(world)).OPENAI_API_KEY).toBe('sk-interop-login-key');
+      expect(await upstreamLoginStatus(world)).toEqual({
+        code: 0,
+        output: [
+          'API key configured - sk-inter***n-key',
+          'Authentication is checked when you send a request.',
+        ],
+      });
+    });
+
+    it('fields upstream adds to auth.json survive a login rewrite', async () => {
+      world = await startWorld({ config: { agentIdentity: true }, auth: withTokens });
+      const stored = await readAuth(world);
+      await writeFile(
+        world.home.authFile,
+        JSON.stringify({ ...stored, future_upstream_field: { kept: true } }),
+      );
+      const status = await runProcess([...loginCli(), 'status', '--json', '--check'], world.env);
+      expect(status.code, status.stderr).toBe(0);
+      const rewritten = await readAuth(world);
+      expect(rewritten.future_upstream_field).toEqual({ kept: true });
+      expect(rewritten.tokens).toEqual(stored.tokens);
+    });
+  },
+);
