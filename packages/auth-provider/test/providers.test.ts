@@ -1,12 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
+  AuthUnavailableError,
   accountRoutingHeaders,
   authorizationScheme,
   bearerAuthProvider,
   redactAuthorization,
   unauthenticatedAuthProvider,
 } from '../src/index.js';
+import { describeAuthProviderContract, recordingAuthProvider } from '../src/testing/index.js';
 
 const request = { url: new URL('https://chatgpt.com/backend-api/wham/usage'), method: 'GET' };
 
@@ -14,7 +16,7 @@ describe('bearerAuthProvider', () => {
   it('sends only the bearer token when no account is known', async () => {
     const provider = bearerAuthProvider({ token: 'Access Token' });
     expect(await provider.headers(request)).toEqual({ Authorization: 'Bearer Access Token' });
-    expect(provider.describe()).toEqual({ scheme: 'bearer' });
+    expect(provider.describe(request)).toEqual({ scheme: 'bearer' });
   });
 
   it('adds the account routing headers', async () => {
@@ -24,7 +26,7 @@ describe('bearerAuthProvider', () => {
       'ChatGPT-Account-ID': 'account-1',
       'X-OpenAI-Fedramp': 'true',
     });
-    expect(provider.describe()).toEqual({ scheme: 'bearer', accountId: 'account-1' });
+    expect(provider.describe(request)).toEqual({ scheme: 'bearer', accountId: 'account-1' });
   });
 
   it('omits the FedRAMP header for other accounts', async () => {
@@ -49,16 +51,43 @@ describe('bearerAuthProvider', () => {
     expect(JSON.stringify(provider)).toBe('{"scheme":"bearer","accountId":"account-1"}');
   });
 
-  it('rejects an empty token', () => {
-    expect(() => bearerAuthProvider({ token: '' })).toThrow(TypeError);
+  it('rejects an empty token and one with control characters (it would end up in a header)', () => {
+    expect(() => bearerAuthProvider({ token: '' })).toThrow('bearer token must not be empty');
+    expect(() => bearerAuthProvider({ token: 'sk-1\nX-Injected: 1' })).toThrow(
+      'bearer token must not contain control characters',
+    );
+  });
+
+  it('declares specificationVersion v1', () => {
+    expect(bearerAuthProvider({ token: 't' }).specificationVersion).toBe('v1');
+    expect(unauthenticatedAuthProvider().specificationVersion).toBe('v1');
   });
 });
+
+describeAuthProviderContract('bearerAuthProvider', async () => ({
+  provider: bearerAuthProvider({ token: 'contract-secret-token', accountId: 'account-1' }),
+  authorized: [request, { url: new URL('wss://chatgpt.com/backend-api/codex/responses'), method: 'GET' }],
+  secrets: ['contract-secret-token'],
+}));
+
+describeAuthProviderContract('recordingAuthProvider (agent-assertion)', async () => ({
+  provider: recordingAuthProvider({
+    scheme: 'agent-assertion',
+    refuse: (r) =>
+      r.url.hostname === 'example.com'
+        ? new AuthUnavailableError('unsupported_destination', 'not for example.com')
+        : undefined,
+  }),
+  authorized: [request],
+  refused: { url: new URL('https://example.com/'), method: 'GET' },
+  secrets: [],
+}));
 
 describe('unauthenticatedAuthProvider', () => {
   it('adds no headers', async () => {
     const provider = unauthenticatedAuthProvider();
     expect(await provider.headers(request)).toEqual({});
-    expect(provider.describe()).toEqual({ scheme: 'none' });
+    expect(provider.describe(request)).toEqual({ scheme: 'none' });
   });
 });
 

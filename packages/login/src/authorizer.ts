@@ -113,7 +113,7 @@ export class Authorizer {
   }
 
   #bearerHeaders(w: Warm): Record<string, string> {
-    if (w.bearer === undefined) throw new AuthUnavailableError('no bearer token available');
+    if (w.bearer === undefined) throw new AuthUnavailableError('not_logged_in', 'no bearer token available');
     return this.#withRouting(w.bearer, w);
   }
 
@@ -156,14 +156,18 @@ export class Authorizer {
     const cls = this.#host.destinations.classify(request.url);
     if (cls === 'none') return {};
     const a = await this.#host.auth();
-    if (!a) throw new AuthUnavailableError('not logged in: run `codex-ts-login login` or set CODEX_API_KEY');
+    if (!a)
+      throw new AuthUnavailableError(
+        'not_logged_in',
+        'not logged in: run `codex-ts-login login` or set CODEX_API_KEY',
+      );
     let task: ResolvedTask | undefined;
     if (scope.kind !== 'bearer' && this.#wantsAssertion(cls)) {
       const reg = this.#host.registry()!;
       task = scope.kind === 'thread' ? await reg.thread(scope.threadId) : await this.#boundedBackground(reg);
     }
     const w = this.#buildWarm();
-    if (!w) throw new AuthUnavailableError('not logged in');
+    if (!w) throw new AuthUnavailableError('not_logged_in', 'not logged in');
     this.#warm = w;
     if (task)
       return this.#withRouting(
@@ -205,7 +209,7 @@ export class Authorizer {
 
   /** 401 handling (DESIGN.md point 8 for assertions; reload → refresh for bearer). */
   async recoverFromUnauthorized(ctx: UnauthorizedContext): Promise<boolean> {
-    const sent = ctx.sentHeaders.Authorization ?? ctx.sentHeaders.authorization;
+    const sent = ctx.sentHeaders.get('authorization') ?? undefined;
     const scheme = authorizationScheme(sent);
     if (scheme === 'agent-assertion' && sent) return this.#recoverAssertion(ctx, sent);
     if (scheme === 'bearer' && sent) return this.#recoverBearer(sent);

@@ -406,7 +406,7 @@ export class AuthManager {
   /** Stores an API key (auth_mode apikey) in the configured store; other unknown fields are kept. */
   async loginWithApiKey(apiKey: string): Promise<void> {
     const key = apiKey.trim();
-    if (!key) throw new AuthUnavailableError('empty API key');
+    if (!key) throw new AuthUnavailableError('not_logged_in', 'empty API key');
     await updateAuthStore(this.store, (current) => {
       const next: AuthDotJson = { ...(current ?? {}), auth_mode: 'apikey', OPENAI_API_KEY: key };
       delete next.tokens;

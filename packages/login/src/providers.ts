@@ -8,6 +8,7 @@ import type {
 import type { Authorizer, AuthScope } from './authorizer.js';
 
 abstract class ManagerAuthProvider implements AuthProvider {
+  readonly specificationVersion = 'v1';
   readonly #authorizer: Authorizer;
   protected readonly scope: AuthScope;
 
@@ -25,7 +26,7 @@ abstract class ManagerAuthProvider implements AuthProvider {
     return this.#authorizer.recoverFromUnauthorized(context);
   }
 
-  describe(): AuthDescription {
+  describe(_request?: AuthRequest): AuthDescription {
     return this.#authorizer.describeScope(this.scope);
   }
 

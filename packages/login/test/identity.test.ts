@@ -67,7 +67,10 @@ describe('when agent identity does not apply', () => {
       Authorization: `Bearer ${tokens.access_token}`,
       'ChatGPT-Account-ID': tokens.account_id,
     });
-    expect(m.bearerProvider().describe()).toEqual({ scheme: 'bearer', accountId: tokens.account_id });
+    expect(m.bearerProvider().describe(req(backend))).toEqual({
+      scheme: 'bearer',
+      accountId: tokens.account_id,
+    });
   });
 
   it('sends nothing to unrelated hosts and no assertion to non-assertion hosts', async () => {
@@ -338,7 +341,7 @@ describe('tasks', () => {
     const b = await m.backgroundProvider().headers(req(backend, '/wham/tasks/list'));
     expect(decodeAssertion(b.Authorization!).task_id).toBe(decodeAssertion(d.Authorization!).task_id);
     expect(taskRegistrations(backend)).toHaveLength(1);
-    expect(m.backgroundProvider().describe()).toMatchObject({ scheme: 'agent-assertion' });
+    expect(m.backgroundProvider().describe(req(backend))).toMatchObject({ scheme: 'agent-assertion' });
   });
 
   it('exposes what a thread persists and restores it only for the same runtime', async () => {
@@ -410,7 +413,10 @@ describe('fallback', () => {
       state: 'fallback',
       fallbackReason: expect.stringMatching(/503/),
     });
-    expect(p.describe()).toMatchObject({ scheme: 'bearer', detail: expect.stringMatching(/fallback/) });
+    expect(p.describe(req(backend))).toMatchObject({
+      scheme: 'bearer',
+      detail: expect.stringMatching(/fallback/),
+    });
     // an explicit retry leaves fallback
     m.retryAgentIdentity();
     expect((await p.headers(req(backend))).Authorization).toMatch(/^AgentAssertion /);

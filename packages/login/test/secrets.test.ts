@@ -98,8 +98,8 @@ describe('secrets never leak', () => {
       tp,
       m.bearerProvider(),
       await m.status(),
-      p.describe(),
-      tp.describe(),
+      p.describe(req(backend)),
+      tp.describe(req(backend)),
     );
     const rendered = [
       log.text(),
