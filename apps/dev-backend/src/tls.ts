@@ -72,9 +72,10 @@ export async function createDevTlsMaterial(now: Date = new Date()): Promise<DevT
     ],
   });
   const keyDer = await webcrypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
+  const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   return {
-    caPem: ca.toString('pem'),
-    certPem: server.toString('pem'),
+    caPem: withNewline(ca.toString('pem')),
+    certPem: withNewline(server.toString('pem')),
     keyPem: pem('PRIVATE KEY', keyDer),
   };
 }

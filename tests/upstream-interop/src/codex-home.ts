@@ -30,11 +30,11 @@ function tomlString(value: string): string {
 /** The config.toml of a throw-away CODEX_HOME that keeps upstream on the dev backend. */
 export function devBackendConfigToml(options: DevBackendConfigOptions): string {
   const base = options.chatgptBaseUrl.replace(/\/$/, '');
-  const origin = new URL(base).origin;
   const lines = [
     `model = ${tomlString(options.model ?? 'gpt-5-codex')}`,
     `chatgpt_base_url = ${tomlString(base)}`,
-    `openai_base_url = ${tomlString(`${origin}/v1`)}`,
+    // The built-in provider's base: the dev backend's Codex endpoints (same origin, so workspace routing applies).
+    `openai_base_url = ${tomlString(`${base}/codex`)}`,
     'check_for_update_on_startup = false',
   ];
   if (options.customProvider) lines.push('model_provider = "devb"');

@@ -1,6 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AppServerSession } from '../src/app-server-session.js';
 import { chatgptAuthJson } from '../src/codex-home.js';
 import {
   loginCli,
@@ -117,6 +118,40 @@ describe.skipIf(!platform.supported)(
         world.env,
       );
       expect(header.stdout.trim()).toBe('Bearer sk-interop-upstream-key');
+    });
+
+    it('login reads the ChatGPT tokens 0.169 refreshed', async () => {
+      world = await startWorld({ backend: { tls: true }, auth: withTokens });
+      const before = (await readAuth(world)).tokens as Record<string, string>;
+      const session = AppServerSession.start({
+        argv: [upstreamBinary('0.169.0'), 'app-server'],
+        env: world.env,
+        cwd: world.home.path,
+      });
+      try {
+        await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
+        session.notify('initialized');
+        await session.request('account/read', { refreshToken: true });
+      } finally {
+        await session.close();
+      }
+      const after = (await readAuth(world)).tokens as Record<string, string>;
+      expect(world.backend.requests().filter((r) => r.path === '/oauth/token')).toHaveLength(1);
+      expect(after.refresh_token).not.toBe(before.refresh_token);
+      expect(after.access_token).not.toBe(before.access_token);
+
+      const status = await runProcess([...loginCli(), 'status', '--json'], world.env);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        loggedIn: true,
+        mode: 'chatgpt',
+        email: 'dev@example.com',
+      });
+      const header = await runProcess(
+        [...loginCli(), 'print-authorization', '--url', `${world.backend.chatgptBaseUrl}/wham/usage`],
+        world.env,
+      );
+      expect(header.stdout.trim()).toBe(`Bearer ${after.access_token}`);
     });
 
     it("upstream's auth.json.lock does not stop login from writing", { timeout: 15_000 }, async () => {

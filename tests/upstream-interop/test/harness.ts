@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { type DevBackend, type DevBackendOptions, startDevBackend } from '@codex-ts/dev-backend';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { inject } from 'vitest';
 import {
   createCodexHome,
@@ -48,7 +50,7 @@ export async function startWorld(
     config: devBackendConfigToml({ chatgptBaseUrl: backend.chatgptBaseUrl, ...options.config }),
     auth,
   });
-  const caFile = (backend as { caFile?: string }).caFile;
+  const caFile = backend.caFile;
   const env = upstreamEnv({
     codexHome: home.path,
     origin: backend.url,
@@ -108,4 +110,25 @@ export function proxySummary(proxy: RefusingProxy): string {
 export function loginCli(): string[] {
   const index = new URL(import.meta.resolve('@codex-ts/login'));
   return [process.execPath, new URL('./cli.js', index).pathname];
+}
+
+/** A JSON request to the dev backend (its `/dev/*` helpers), trusting its CA when it serves TLS. */
+export async function devRequest(backend: DevBackend, path: string, body?: unknown): Promise<unknown> {
+  const dispatcher = backend.caFile
+    ? new Agent({ connect: { ca: await readFile(backend.caFile, 'utf8') } })
+    : undefined;
+  try {
+    const response = await undiciFetch(`${backend.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as unknown;
+  } finally {
+    await dispatcher?.close();
+  }
 }
