@@ -154,7 +154,7 @@ describe.skipIf(!platform.supported)(
       expect(header.stdout.trim()).toBe(`Bearer ${after.access_token}`);
     });
 
-    it("upstream's auth.json.lock does not stop login from writing", { timeout: 15_000 }, async () => {
+    it("upstream's auth.json.lock does not stop login from writing", { timeout: 30_000 }, async () => {
       world = await startWorld();
       const upstream = await runProcess([upstreamBinary('0.169.0'), 'login', '--with-api-key'], world.env, {
         input: 'sk-interop-upstream-key\n',
@@ -163,10 +163,16 @@ describe.skipIf(!platform.supported)(
       const lock = await stat(join(world.home.path, 'auth.json.lock'));
       expect(lock.isFile()).toBe(true);
 
+      // Login's own lock gives up after ~39 s; a run still waiting after 10 s has collided with upstream's file.
       const login = await runProcess([...loginCli(), 'login', '--with-api-key'], world.env, {
         input: 'sk-interop-login-key\n',
+        signal: AbortSignal.timeout(10_000),
       });
-      expect({ code: login.code, stderr: login.stderr }).toEqual({ code: 0, stderr: '' });
+      expect({ code: login.code, signal: login.signal, stderr: login.stderr }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: '',
+      });
       expect((await readAuth(world)).OPENAI_API_KEY).toBe('sk-interop-login-key');
       expect(await upstreamLoginStatus(world)).toEqual({
         code: 0,

@@ -64,6 +64,8 @@ export async function startWorld(
     home,
     env,
     close: async () => {
+      // For information: what upstream tried to reach past the dev backend (tests fail on any outside target).
+      console.info(`upstream-interop: ${proxySummary(proxy)}`);
       await Promise.all([backend.close(), proxy.close()]);
       await home.remove();
     },
@@ -72,6 +74,8 @@ export async function startWorld(
 
 export interface RunResult {
   code: number | null;
+  /** The signal that ended the process (e.g. SIGTERM after an abort), else null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -80,11 +84,16 @@ export interface RunResult {
 export function runProcess(
   argv: readonly string[],
   env: Record<string, string>,
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; signal?: AbortSignal } = {},
 ): Promise<RunResult> {
   const [executable, ...args] = argv;
   return new Promise((resolve, reject) => {
-    const child = spawn(executable!, args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(executable!, args, {
+      env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -93,17 +102,22 @@ export function runProcess(
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       stderr += c;
     });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    // An aborted run (its signal fired) resolves like any other, with the signal that ended it.
+    child.once('error', (error) => {
+      if (error.name !== 'AbortError') reject(error);
+    });
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
 
-/** Fails with the list of non-loopback targets when upstream tried to leave the machine through the proxy. */
+/** The proxy's refusals in one line, for logs and assertion messages. */
 export function proxySummary(proxy: RefusingProxy): string {
   const targets = proxy.attempts.map((a) => `${a.method} ${a.target}`);
-  return targets.length === 0 ? 'no proxy attempts' : `proxy refused: ${targets.join(', ')}`;
+  return targets.length === 0
+    ? 'the proxy saw no attempt'
+    : `the proxy refused ${targets.length}: ${targets.join(', ')}`;
 }
 
 /** `node …/login/dist/cli.js`: the codex-ts login CLI, driven the way a user drives it. */
