@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -328,5 +332,37 @@ describe('--tls: HTTPS and WSS under a throw-away CA', () => {
     } finally {
       await dispatcher.close();
     }
+  });
+
+  it('the CLI: --tls prints the CA file, serves HTTPS with it, and removes it on SIGTERM', async () => {
+    const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--port', '0', '--tls'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const printed = [];
+    for (let i = 0; i < 3; i++) printed.push((await lines.next()).value as string);
+    const url = /^dev-backend listening on (https:\/\/127\.0\.0\.1:\d+)$/.exec(printed[0]!)?.[1];
+    const caFile =
+      /^ca certificate: (\S+) \(trust it with CODEX_CA_CERTIFICATE or NODE_EXTRA_CA_CERTS\)$/.exec(
+        printed[2]!,
+      )?.[1];
+    expect({ url, caFile, base: printed[1] }).toEqual({
+      url: expect.any(String),
+      caFile: expect.stringMatching(/ca\.pem$/),
+      base: `chatgpt base url: ${url}/backend-api`,
+    });
+    const dispatcher = new Agent({ connect: { ca: await readFile(caFile!, 'utf8') } });
+    try {
+      const res = await undiciFetch(`${url}/dev/state`, { dispatcher });
+      expect(res.status).toBe(200);
+      await res.text();
+    } finally {
+      await dispatcher.close();
+    }
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    await expect(access(caFile!)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
