@@ -5,7 +5,7 @@ export { AppServerRpcError, AppServerSession, AppServerSessionError } from './ap
 export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
 export { chatgptAuthJson, createCodexHome, devBackendConfigToml } from './codex-home.js';
 export type { ReferenceSessionContext, ReferenceSessionResults } from './reference-session.js';
-export { REFERENCE_SESSION_STEPS, runReferenceSession } from './reference-session.js';
+export { runReferenceSession } from './reference-session.js';
 export type { ProxyAttempt, RefusingProxy } from './refusing-proxy.js';
 export { isLoopbackHost, startRefusingProxy } from './refusing-proxy.js';
 export type { NormaliseOptions } from './transcript-normaliser.js';

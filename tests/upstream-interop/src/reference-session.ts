@@ -34,20 +34,6 @@ export interface ReferenceSessionResults {
   accountAfterApiKeyLogin: Record<string, unknown>;
 }
 
-/** The step names, in the order the session runs them (the fixture is keyed by them). */
-export const REFERENCE_SESSION_STEPS = [
-  'initialize',
-  'account/read',
-  'account/rateLimits/read',
-  'model/list',
-  'thread/start',
-  'turn/start',
-  'app/list',
-  'account/login/start chatgptDeviceCode',
-  'account/logout',
-  'account/login/start apiKey',
-] as const;
-
 type AgentDelta = { turnId: string; delta: string };
 
 /**

@@ -141,5 +141,31 @@ describe.skipIf(!platform.supported)(
         await rm(schemaDir, { recursive: true, force: true });
       }
     });
+
+    it('the schema helper rejects what upstream would: a wrong type, a missing field, an unknown method', async () => {
+      const schemaDir = await mkdtemp(join(tmpdir(), 'codex-ts-interop-schema-'));
+      try {
+        await generateAppServerSchema(upstreamBinary('0.169.0'), schemaDir, {
+          PATH: process.env.PATH ?? '',
+        });
+        const schema = await AppServerSchema.load(schemaDir);
+        const violations = await schema.validateTranscript([
+          { from: 'client', message: { id: 1, method: 'account/read', params: {} } },
+          { from: 'server', message: { id: 1, result: { account: null, requiresOpenaiAuth: 'yes' } } },
+          { from: 'client', message: { id: 2, method: 'turn/start', params: { input: [] } } },
+          { from: 'client', message: { id: 3, method: 'no/suchMethod', params: {} } },
+          { from: 'server', message: { method: 'turn/completed', params: { threadId: 't' } } },
+        ]);
+        expect(violations.map(({ index, method, schema }) => ({ index, method, schema }))).toEqual([
+          { index: 1, method: 'account/read', schema: 'GetAccountResponse' },
+          { index: 2, method: 'turn/start', schema: 'ClientRequest' },
+          { index: 3, method: 'no/suchMethod', schema: 'ClientRequest' },
+          { index: 4, method: 'turn/completed', schema: 'ServerNotification' },
+        ]);
+        expect(violations[0]!.errors).toEqual(['/requiresOpenaiAuth must be boolean']);
+      } finally {
+        await rm(schemaDir, { recursive: true, force: true });
+      }
+    });
   },
 );
