@@ -1,17 +1,16 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppServerSession } from '../src/app-server-session.js';
 import { chatgptAuthJson } from '../src/codex-home.js';
 import {
   loginCli,
   platform,
-  proxySummary,
   runProcess,
-  startWorld,
   type UpstreamWorld,
   upstreamBinary,
   upstreamTitle,
+  useWorld,
 } from './harness.js';
 
 // The acceptance tests of issue 8 §3: upstream Codex and codex-ts login share one CODEX_HOME/auth.json.
@@ -31,18 +30,16 @@ async function upstreamLoginStatus(world: UpstreamWorld) {
   return { code: result.code, output: lines.filter((l) => l !== '' && !l.startsWith('WARNING: ')) };
 }
 
+// Each test has its own dev backend, proxy and CODEX_HOME, so they run side by side.
 describe.skipIf(!platform.supported)(
   upstreamTitle('auth.json shared by upstream Codex and codex-ts login'),
+  { concurrent: true },
   () => {
-    let world: UpstreamWorld | undefined;
-    afterEach(async () => {
-      if (world) expect(world.proxy.outsideAttempts(), proxySummary(world.proxy)).toEqual([]);
-      await world?.close();
-      world = undefined;
-    });
-
-    it('login reuses the identity 0.122 stored, and 0.122 keeps working after login wrote the file', async () => {
-      world = await startWorld({ config: { agentIdentity: true, customProvider: true }, auth: withTokens });
+    it('login reuses the identity 0.122 stored, and 0.122 keeps working after login wrote the file', async (context) => {
+      const world = await useWorld(context, {
+        config: { agentIdentity: true, customProvider: true },
+        auth: withTokens,
+      });
       const exec = [upstreamBinary('0.122.0'), 'exec', '--skip-git-repo-check', 'say hi'];
       const first = await runProcess(exec, world.env, { cwd: world.home.path });
       expect(first.code, first.stderr).toBe(0);
@@ -81,8 +78,8 @@ describe.skipIf(!platform.supported)(
       expect(registrations).toHaveLength(1);
     });
 
-    it('0.169 `codex login status` reads the file login writes for an API key', async () => {
-      world = await startWorld();
+    it('0.169 `codex login status` reads the file login writes for an API key', async (context) => {
+      const world = await useWorld(context);
       const login = await runProcess([...loginCli(), 'login', '--with-api-key'], world.env, {
         input: 'sk-interop-login-key\n',
       });
@@ -96,16 +93,16 @@ describe.skipIf(!platform.supported)(
       });
     });
 
-    it('0.169 `codex login status` reads the file login writes for ChatGPT with its agent identity', async () => {
-      world = await startWorld({ config: { agentIdentity: true }, auth: withTokens });
+    it('0.169 `codex login status` reads the file login writes for ChatGPT with its agent identity', async (context) => {
+      const world = await useWorld(context, { config: { agentIdentity: true }, auth: withTokens });
       const status = await runProcess([...loginCli(), 'status', '--json', '--check'], world.env);
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout).agentIdentity.state).toBe('active');
       expect(await upstreamLoginStatus(world)).toEqual({ code: 0, output: ['Logged in using ChatGPT'] });
     });
 
-    it('login reads the API key 0.169 `codex login --with-api-key` stored', async () => {
-      world = await startWorld();
+    it('login reads the API key 0.169 `codex login --with-api-key` stored', async (context) => {
+      const world = await useWorld(context);
       const upstream = await runProcess([upstreamBinary('0.169.0'), 'login', '--with-api-key'], world.env, {
         input: 'sk-interop-upstream-key\n',
       });
@@ -120,8 +117,8 @@ describe.skipIf(!platform.supported)(
       expect(header.stdout.trim()).toBe('Bearer sk-interop-upstream-key');
     });
 
-    it('login reads the ChatGPT tokens 0.169 refreshed', async () => {
-      world = await startWorld({ backend: { tls: true }, auth: withTokens });
+    it('login reads the ChatGPT tokens 0.169 refreshed', async (context) => {
+      const world = await useWorld(context, { backend: { tls: true }, auth: withTokens });
       const before = (await readAuth(world)).tokens as Record<string, string>;
       const session = AppServerSession.start({
         argv: [upstreamBinary('0.169.0'), 'app-server'],
@@ -154,8 +151,8 @@ describe.skipIf(!platform.supported)(
       expect(header.stdout.trim()).toBe(`Bearer ${after.access_token}`);
     });
 
-    it("upstream's auth.json.lock does not stop login from writing", { timeout: 30_000 }, async () => {
-      world = await startWorld();
+    it("upstream's auth.json.lock does not stop login from writing", { timeout: 30_000 }, async (context) => {
+      const world = await useWorld(context);
       const upstream = await runProcess([upstreamBinary('0.169.0'), 'login', '--with-api-key'], world.env, {
         input: 'sk-interop-upstream-key\n',
       });
@@ -183,8 +180,8 @@ describe.skipIf(!platform.supported)(
       });
     });
 
-    it('fields upstream adds to auth.json survive a login rewrite', async () => {
-      world = await startWorld({ config: { agentIdentity: true }, auth: withTokens });
+    it('fields upstream adds to auth.json survive a login rewrite', async (context) => {
+      const world = await useWorld(context, { config: { agentIdentity: true }, auth: withTokens });
       const stored = await readAuth(world);
       await writeFile(
         world.home.authFile,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { type DevBackend, type DevBackendOptions, startDevBackend } from '@codex-ts/dev-backend';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { inject } from 'vitest';
+import { expect, inject, type TestContext } from 'vitest';
 import {
   createCodexHome,
   type DevBackendConfigOptions,
@@ -70,6 +70,25 @@ export async function startWorld(
       await home.remove();
     },
   };
+}
+
+/**
+ * A world for the test whose context is given, closed when that test finishes (the context's own hook, so it holds
+ * for concurrent tests too); the test also fails if upstream tried to reach any non-loopback target.
+ */
+export async function useWorld(
+  test: Pick<TestContext, 'onTestFinished'>,
+  options: Parameters<typeof startWorld>[0] = {},
+): Promise<UpstreamWorld> {
+  const world = await startWorld(options);
+  test.onTestFinished(async () => {
+    try {
+      expect(world.proxy.outsideAttempts(), proxySummary(world.proxy)).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
+  return world;
 }
 
 export interface RunResult {
