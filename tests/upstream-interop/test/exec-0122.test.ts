@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatgptAuthJson } from '../src/codex-home.js';
-import {
-  platform,
-  runProcess,
-  type UpstreamWorld,
-  upstreamBinary,
-  upstreamTitle,
-  useWorld,
-} from './harness.js';
+import { platform, runProcess, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
 
 describe.skipIf(!platform.supported)(
   upstreamTitle('upstream 0.122 `exec` with features.use_agent_identity'),
