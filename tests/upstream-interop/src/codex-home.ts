@@ -20,6 +20,8 @@ export interface DevBackendConfigOptions {
    * proxy refuses.
    */
   plugins?: boolean;
+  /** Leave upstream's default metrics exporter on (default false: `otel.metrics_exporter = "none"`). */
+  metrics?: boolean;
 }
 
 /** A TOML basic string (JSON's escapes are a subset of TOML's for the strings used here). */
@@ -56,7 +58,7 @@ export function devBackendConfigToml(options: DevBackendConfigOptions): string {
     );
   }
   // Upstream's default metrics exporter posts to its own telemetry host; none here.
-  lines.push('', '[otel]', 'metrics_exporter = "none"');
+  if (options.metrics !== true) lines.push('', '[otel]', 'metrics_exporter = "none"');
   return `${lines.join('\n')}\n`;
 }
 

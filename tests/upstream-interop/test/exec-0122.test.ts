@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatgptAuthJson } from '../src/codex-home.js';
-import { platform, runProcess, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
+import { platform, runProcess, startWorld, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
 
 describe.skipIf(!platform.supported)(
   upstreamTitle('upstream 0.122 `exec` with features.use_agent_identity'),
@@ -46,6 +46,32 @@ describe.skipIf(!platform.supported)(
           status: 200,
         },
       ]);
+    });
+
+    it('tries to leave the machine when the fences in config.toml are down, and the proxy refuses every attempt', async () => {
+      // For information, and to show that upstream honours the proxy variables: with the plugin marketplace sync
+      // and the metrics exporter left on, these are the hosts 0.122 reaches for during one `exec`.
+      const world = await startWorld({
+        config: { agentIdentity: true, customProvider: true, plugins: true, metrics: true },
+        auth: async (backend) => chatgptAuthJson(await backend.issueTokens()),
+      });
+      try {
+        const result = await runProcess(
+          [upstreamBinary('0.122.0'), 'exec', '--skip-git-repo-check', 'say hi'],
+          world.env,
+          { cwd: world.home.path },
+        );
+        expect(result.stdout).toBe('Echo: say hi\n');
+        const hosts = [...new Set(world.proxy.attempts.map((a) => `${a.method} ${a.target}`))].sort();
+        expect(hosts).toEqual([
+          'CONNECT ab.chatgpt.com:443',
+          'CONNECT api.github.com:443',
+          'CONNECT chatgpt.com:443',
+          'CONNECT github.com:443',
+        ]);
+      } finally {
+        await world.close();
+      }
     });
   },
 );
