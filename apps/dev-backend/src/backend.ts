@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAnalyticsStore } from './analytics-store.js';
 import type { App, ResolvedOptions } from './app.js';
+import { createAppsMcpStore } from './apps-mcp-store.js';
 import { BiscuitStore } from './biscuits.js';
 import { Clock } from './clock.js';
 import { identitiesInfo, issueDevTokens, tasksInfo, usersInfo } from './dev.js';
@@ -75,6 +76,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       ...createCloudTaskStore(),
       ...createFileStore(),
       ...createAnalyticsStore(),
+      ...createAppsMcpStore(),
     },
     url: '',
   };
@@ -114,6 +116,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     issueTokens: (o) => issueDevTokens(app, o),
     requests: (filter) => app.log.list(filter),
     clearRequests: () => app.log.clear(),
+    analyticsEvents: () => structuredClone(app.memory.analyticsEvents),
     injectFault: (fault) => {
       app.faults.add(fault);
     },
@@ -128,6 +131,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
+        for (const session of app.memory.appsMcpSessions.values()) void session.transport.close();
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -11,6 +11,7 @@ import { AUTHORIZATION_ERROR_HEADER } from '@codex-ts/agent-identity';
 import { WebSocketServer } from 'ws';
 import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
+import { appsMcpRoutes } from './apps-mcp.js';
 import { authenticate } from './auth.js';
 import { codexRoutes } from './codex.js';
 import { connectorRoutes } from './connectors.js';
@@ -39,6 +40,7 @@ export function buildRouter(): Router {
   codexRoutes(router);
   fileRoutes(router);
   connectorRoutes(router);
+  appsMcpRoutes(router);
   responsesRoutes(router);
   remoteControlRoutes(router);
   oauthRoutes(router);

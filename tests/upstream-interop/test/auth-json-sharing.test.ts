@@ -168,7 +168,7 @@ describe.skipIf(!platform.supported)(
       expect({ code: login.code, signal: login.signal, stderr: login.stderr }).toEqual({
         code: 0,
         signal: null,
-        stderr: '',
+        stderr: `Successfully logged in (${world.home.authFile})\n`,
       });
       expect((await readAuth(world)).OPENAI_API_KEY).toBe('sk-interop-login-key');
       expect(await upstreamLoginStatus(world)).toEqual({
