@@ -8,7 +8,7 @@ describe('/dev/requests records what the client meant', () => {
   it('records the scheme a client sent on an unknown route (404) and a wrong method (405)', async () => {
     const b = await backend();
     const tokens = await b.issueTokens();
-    await fetch(`${b.chatgptBaseUrl}/ps/mcp`, {
+    await fetch(`${b.chatgptBaseUrl}/no/such/route`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
@@ -25,7 +25,7 @@ describe('/dev/requests records what the client meant', () => {
       .filter((r) => r.status === 404 || r.status === 405)
       .map(({ method, path, authScheme, status }) => ({ method, path, authScheme, status }));
     expect(records).toEqual([
-      { method: 'POST', path: '/backend-api/ps/mcp', authScheme: 'bearer', status: 404 },
+      { method: 'POST', path: '/backend-api/no/such/route', authScheme: 'bearer', status: 404 },
       { method: 'GET', path: '/backend-api/plugins/featured', authScheme: 'assertion', status: 404 },
       { method: 'DELETE', path: '/backend-api/wham/usage', authScheme: 'bearer', status: 405 },
       { method: 'GET', path: '/backend-api/nothing-here', authScheme: 'none', status: 404 },
