@@ -4,6 +4,11 @@ export type { AppServerCommand, TranscriptEntry } from './app-server-session.js'
 export { AppServerRpcError, AppServerSession, AppServerSessionError } from './app-server-session.js';
 export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
 export { chatgptAuthJson, createCodexHome, devBackendConfigToml } from './codex-home.js';
+export {
+  loadReferenceTranscript,
+  referenceFixtureUrl,
+  saveReferenceTranscript,
+} from './reference-fixture.js';
 export type { ReferenceSessionContext, ReferenceSessionResults } from './reference-session.js';
 export { runReferenceSession } from './reference-session.js';
 export type { ProxyAttempt, RefusingProxy } from './refusing-proxy.js';
