@@ -1,18 +1,24 @@
 #!/usr/bin/env node
-// The main job: a local ChatGPT backend, and an agent that talks to it with agent identity on.
-// It registers an identity and tasks, makes real backend calls, shows what the server saw, and keeps the
-// backend running (Ctrl-C stops it). `--once` stops after the walkthrough; `--port N` picks the port.
-// Its CODEX_HOME (tokens, the agent's private key) is a temp directory removed on every exit, Ctrl-C included.
+// The main job: the dev backend (a local ChatGPT backend) and codex-ts-app-server with agent identity on, driven
+// through a full session as an editor drives it (sign in, account, rate limits, models, a thread, a streamed turn,
+// resume in a second process), printing what the backend saw per step. Then the backend and an app-server on a
+// websocket keep running, with the commands to try (Ctrl-C stops all). `--once` stops after the walkthrough.
+// Its CODEX_HOME (tokens, the agent's private key, the threads) is a temp directory removed on every exit.
 import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const APP_SERVER_CLI = join(repoRoot, 'apps', 'app-server', 'dist', 'cli.js');
 
 const USAGE = `usage: npx -y pnpm@10 start [--port <n>] [--once]
 
-Runs the dev backend and an agent with agent identity on, shows what the backend saw, then keeps the backend
-running until Ctrl-C.
+Runs the dev backend and codex-ts-app-server with agent identity on, walks a full session (sign in, account,
+rate limits, models, a thread, a streamed turn, resume), shows what the backend saw, then keeps the backend and
+an app-server on a websocket running until Ctrl-C.
   --port <n>   port for the dev backend (default: any free port)
   --once       stop after the walkthrough
 `;
@@ -25,7 +31,9 @@ function fail(message, code, hint = 'run `npx -y pnpm@10 start --help` for usage
 }
 
 let codexHome;
+const children = new Set();
 function cleanup() {
+  for (const child of children) child.kill('SIGTERM');
   if (codexHome) rmSync(codexHome, { recursive: true, force: true });
   codexHome = undefined;
 }
@@ -51,11 +59,12 @@ const port = Number(values.port);
 if (!/^\d+$/.test(values.port) || port > 65535)
   fail(`--port must be a port number, got ${JSON.stringify(values.port)}`, 2);
 
-let startDevBackend, fetchWithAuth, redactAuthorization, AuthManager;
+let startDevBackend, walkSession, appServerSpawner, startWebsocketServer, tryThese;
 try {
   ({ startDevBackend } = await import('../apps/dev-backend/dist/index.js'));
-  ({ fetchWithAuth, redactAuthorization } = await import('../packages/auth-provider/dist/index.js'));
-  ({ AuthManager } = await import('../packages/login/dist/index.js'));
+  await import('../apps/app-server/dist/index.js');
+  ({ walkSession, appServerSpawner } = await import('./start/session.mjs'));
+  ({ startWebsocketServer, tryThese } = await import('./start/keep-running.mjs'));
 } catch (err) {
   fail(
     `the packages are not built (${err.code ?? err.message})`,
@@ -75,92 +84,77 @@ try {
   fail(`the dev backend did not start: ${err.message}`, 1, '');
 }
 const stop = async () => {
-  await backend.close().catch(() => {});
   cleanup();
+  await backend.close().catch(() => {});
   process.exit(0);
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
 try {
-  await walkthrough();
+  await main();
 } catch (err) {
+  cleanup();
   await backend.close().catch(() => {});
-  fail(`the walkthrough failed: ${err.message}${err.code ? ` [${err.code}]` : ''}`, 1, '');
+  fail(
+    `the walkthrough failed: ${err.message}${typeof err.code === 'string' ? ` [${err.code}]` : ''}`,
+    1,
+    '',
+  );
 }
 
-async function walkthrough() {
+async function main() {
   console.log(`dev-backend listening on ${backend.url}`);
-  console.log(`chatgpt base url: ${backend.chatgptBaseUrl}\n`);
+  console.log(`chatgpt base url: ${backend.chatgptBaseUrl}`);
 
-  // A dev user signs in; the agent's CODEX_HOME points at the dev backend with the feature on.
   codexHome = await mkdtemp(join(tmpdir(), 'codex-ts-home-'));
-  // Token refresh goes to the dev backend, never to the real auth server.
-  const env = { ...process.env, CODEX_HOME: codexHome, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl };
   console.log(`CODEX_HOME: ${codexHome} (removed when this stops)`);
+  // Every URL on the dev backend: the ChatGPT backend, the sign-in issuer, token refresh and revocation (never
+  // the real auth server).
   await writeFile(
     join(codexHome, 'config.toml'),
-    `chatgpt_base_url = "${backend.chatgptBaseUrl}"\n\n[features]\nuse_agent_identity = true\n`,
+    [
+      `chatgpt_base_url = "${backend.chatgptBaseUrl}"`,
+      `openai_base_url = "${backend.chatgptBaseUrl}/codex"`,
+      '',
+      '[features]',
+      'use_agent_identity = true',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
   );
-  const tokens = await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' });
-  const manager = await AuthManager.create({ codexHome, env });
-  await manager.saveChatgptTokens({
-    idToken: tokens.id_token,
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    accountId: tokens.account_id,
+  // The app-servers log warnings and errors only (CODEX_TS_LOG=debug in the environment says more).
+  const env = {
+    CODEX_TS_LOG: 'warn',
+    ...process.env,
+    CODEX_HOME: codexHome,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl,
+    CODEX_REVOKE_TOKEN_URL_OVERRIDE: `${backend.url}/oauth/revoke`,
+    CODEX_APP_SERVER_LOGIN_ISSUER: backend.issuer,
+  };
+  console.log(`app-server: codex-ts-app-server over stdio, features.use_agent_identity = true`);
+
+  const spawn = appServerSpawner(APP_SERVER_CLI, env);
+  const threadId = await walkSession({
+    backend,
+    spawnServer: () => {
+      const client = spawn();
+      children.add(client);
+      client.exited.then(() => children.delete(client));
+      return client;
+    },
+    out: (line) => console.log(line),
   });
-
-  // Control-plane call (background task) and a conversation turn (thread task), each with a fresh assertion.
-  const usage = await fetchWithAuth(manager.defaultProvider(), `${backend.chatgptBaseUrl}/wham/usage`);
-  console.log(
-    `GET  /wham/usage        -> ${usage.status} (${manager.defaultProvider().describe({ url: new URL(`${backend.chatgptBaseUrl}/wham/usage`), method: 'GET' }).scheme})`,
-  );
-  await usage.body?.cancel();
-
-  const thread = manager.threadProvider('thread-demo-1');
-  const turn = await fetchWithAuth(thread, `${backend.chatgptBaseUrl}/codex/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({
-      model: 'gpt-5-codex',
-      stream: true,
-      input: [{ role: 'user', content: 'hello agent' }],
-    }),
-  });
-  const events = (await turn.text()).split('\n').filter((line) => line.startsWith('event: '));
-  console.log(
-    `POST /codex/responses   -> ${turn.status}, ${events.length} SSE events (${thread.describe({ url: new URL(`${backend.chatgptBaseUrl}/codex/responses`), method: 'POST' }).scheme})`,
-  );
-
-  const status = await manager.status();
-  console.log(
-    `\nagent identity: ${status.agentIdentity.state}, runtime ${status.agentIdentity.agentRuntimeId}`,
-  );
-  console.log('\nwhat the backend saw (GET /dev/requests):');
-  for (const r of backend.requests()) {
-    const who = [
-      r.agentRuntimeId && `runtime=${r.agentRuntimeId}`,
-      r.taskId && `task=${r.taskId} (${r.taskKind})`,
-    ];
-    console.log(
-      `  ${r.status} ${r.method.padEnd(4)} ${r.path}\n      auth: ${[r.authScheme, ...who].filter(Boolean).join(' ')}`,
-    );
-  }
-  const header = (await thread.headers({ url: new URL(backend.chatgptBaseUrl), method: 'GET' }))
-    .Authorization;
-  console.log(`\na header for the thread now: ${redactAuthorization(header)}`);
 
   if (values.once) {
+    cleanup();
     await backend.close();
-  } else {
-    const vars = `CODEX_HOME=${codexHome} CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.tokenUrl}`;
-    const login = 'npx -y pnpm@10 exec codex-ts-login';
-    console.log(`
-The backend keeps running. Try, in another shell (in this repository):
-  ${vars} ${login} status
-  ${vars} ${login} print-authorization --thread thread-demo-1
-  npx -y pnpm@10 exec codex-ts-agent-identity inspect --private-key-file ${join(codexHome, 'auth.json')} "$(${vars} ${login} print-authorization)"
-and open ${backend.url}/dev/ in a browser. Ctrl-C stops it (and removes ${codexHome}).`);
+    return;
   }
+  const ws = await startWebsocketServer(APP_SERVER_CLI, env, 0);
+  children.add(ws.child);
+  ws.child.once('exit', () => {
+    if (children.delete(ws.child)) console.error('start: the websocket app-server stopped');
+  });
+  console.log(tryThese({ repoRoot, backend, codexHome, wsUrl: ws.url, threadId }));
 }
