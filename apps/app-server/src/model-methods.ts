@@ -1,10 +1,4 @@
-import {
-  BUNDLED_MODELS,
-  createModelsManager,
-  type ModelInfo,
-  type ModelsManager,
-  resolveModelProvider,
-} from '@codex-ts/model-provider';
+import type { ModelInfo } from '@codex-ts/model-provider';
 import type { AppContext } from './app-context.js';
 import { DEFAULT_MODEL } from './config.js';
 import { internalError, invalidRequest } from './jsonrpc.js';
