@@ -185,6 +185,7 @@ export class ThreadManager {
     const loaded = this.#loaded.get(threadId);
     loaded?.activeTurn?.abort.abort();
     this.#loaded.delete(threadId);
+    await loaded?.writer.close();
     this.#auth.forgetThread(threadId);
     await this.store.move(found.path, true);
   }
@@ -207,6 +208,7 @@ export class ThreadManager {
     for (const t of this.#loaded.values()) {
       t.activeTurn?.abort.abort();
       t.model?.session.close();
+      void t.writer.close();
     }
     this.#loaded.clear();
   }
