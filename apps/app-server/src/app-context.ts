@@ -5,6 +5,7 @@ import type { ClientRegistry } from './client-registry.js';
 import type { AppServerConfig } from './config.js';
 import type { AppLogger } from './logger.js';
 import type { LoginFlows } from './login-flows.js';
+import type { ModelsService } from './models-service.js';
 import type { RemoteControl } from './remote-control.js';
 import type { ThreadManager } from './threads/thread-manager.js';
 
@@ -22,5 +23,6 @@ export interface AppContext {
   readonly installationId: string;
   readonly remoteControl: RemoteControl;
   readonly apps: AppsService;
+  readonly models: ModelsService;
   readonly analytics: AnalyticsTracker;
 }

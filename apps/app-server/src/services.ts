@@ -13,11 +13,14 @@ import type { AppLogger } from './logger.js';
 import { LoginFlows } from './login-flows.js';
 import type { MethodSpec } from './method.js';
 import { METHOD_NAMES } from './method-names.js';
+import { modelMethods } from './model-methods.js';
+import { ModelsService } from './models-service.js';
 import { RemoteControl } from './remote-control.js';
 import { remoteControlMethods } from './remote-control-methods.js';
 import { threadMethods } from './thread-methods.js';
 import { ThreadManager } from './threads/thread-manager.js';
 import { ThreadStore } from './threads/thread-store.js';
+import { turnMethods } from './turns/turn-methods.js';
 
 export interface ServicesOptions {
   readonly env: NodeJS.ProcessEnv;
@@ -71,7 +74,14 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     { codexHome: config.codexHome, agentIdentity: auth.config.useAgentIdentity },
     'app-server configured',
   );
-  const methods = new Map([...accountMethods, ...threadMethods, ...appMethods, ...remoteControlMethods]);
+  const methods = new Map([
+    ...accountMethods,
+    ...threadMethods,
+    ...turnMethods,
+    ...modelMethods,
+    ...appMethods,
+    ...remoteControlMethods,
+  ]);
   const missing = METHOD_NAMES.filter((m) => !methods.has(m));
   if (missing.length > 0 || methods.size !== METHOD_NAMES.length) {
     throw new Error(`method table and METHOD_NAMES disagree: ${missing.join(', ')}`);
@@ -115,6 +125,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
       remoteControl,
       apps,
       analytics,
+      models: new ModelsService(config, auth, env),
     },
     methods,
   };

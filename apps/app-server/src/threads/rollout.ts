@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import type { PersistedThreadTask } from '@codex-ts/login';
 import type { ThreadMeta, ThreadRecord, Turn } from './thread-model.js';
 
@@ -100,10 +100,15 @@ export async function readRollout(path: string): Promise<ThreadRecord> {
   return { meta, path, turns, task, updatedAt };
 }
 
-/** Appends lines to one rollout, one at a time (O_APPEND); a failed append is cut back. */
+/**
+ * Appends lines to one rollout, one at a time (O_APPEND, the file kept open between appends). A failed append is
+ * cut back to the length before it, so the next line starts clean and nothing written before is lost.
+ */
 export class RolloutWriter {
   readonly path: string;
   #chain: Promise<void> = Promise.resolve();
+  #handle: FileHandle | undefined;
+  #size: number | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -122,19 +127,35 @@ export class RolloutWriter {
     return this.#chain;
   }
 
+  /** Closes the file after the queued appends (a later append opens it again). */
+  close(): Promise<void> {
+    const next = this.#chain.then(async () => {
+      const h = this.#handle;
+      this.#handle = undefined;
+      this.#size = undefined;
+      await h?.close().catch(() => {});
+    });
+    this.#chain = next;
+    return next;
+  }
+
   async #write(text: string): Promise<void> {
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
-    let sizeBefore: number | undefined;
+    const bytes = Buffer.from(text);
     try {
-      handle = await open(this.path, 'a', 0o600);
-      sizeBefore = (await handle.stat()).size;
-      await handle.write(text);
+      if (!this.#handle) {
+        this.#handle = await open(this.path, 'a', 0o600);
+        this.#size = (await this.#handle.stat()).size;
+      }
+      await this.#handle.write(bytes);
+      this.#size! += bytes.length;
     } catch (err) {
       // A torn append (ENOSPC half way) is cut back so the next line starts clean.
-      if (handle && sizeBefore !== undefined) await handle.truncate(sizeBefore).catch(() => {});
+      const h = this.#handle;
+      if (h && this.#size !== undefined) await h.truncate(this.#size).catch(() => {});
+      this.#handle = undefined;
+      this.#size = undefined;
+      await h?.close().catch(() => {});
       throw new RolloutWriteError(this.path, err);
-    } finally {
-      await handle?.close().catch(() => {});
     }
   }
 }

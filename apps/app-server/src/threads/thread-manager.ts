@@ -1,7 +1,9 @@
 import type { AuthManager, PersistedThreadTask } from '@codex-ts/login';
+import type { ModelSession } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import { invalidRequest, RpcError } from '../jsonrpc.js';
 import type { AppLogger } from '../logger.js';
+import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
 import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
 import type { ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
@@ -17,6 +19,10 @@ export class LoadedThread {
   status: ThreadStatus = { type: 'idle' };
   /** The running turn's controller (turn/interrupt aborts it). */
   activeTurn: { readonly id: string; readonly abort: AbortController } | undefined;
+  /** The thread's model session (model-provider), by auth mode; made on the first turn. */
+  model: { readonly mode: 'chatgpt' | 'apikey'; readonly session: ModelSession } | undefined;
+  /** Token usage summed over this process's turns (`thread/tokenUsage/updated` total). */
+  totalUsage: UsageBreakdown | undefined;
 
   constructor(record: ThreadRecord) {
     this.meta = record.meta;
@@ -179,6 +185,7 @@ export class ThreadManager {
     const loaded = this.#loaded.get(threadId);
     loaded?.activeTurn?.abort.abort();
     this.#loaded.delete(threadId);
+    await loaded?.writer.close();
     this.#auth.forgetThread(threadId);
     await this.store.move(found.path, true);
   }
@@ -198,7 +205,11 @@ export class ThreadManager {
   /** Unloads every thread (shutdown). */
   close(): void {
     this.#unsubscribe();
-    for (const t of this.#loaded.values()) t.activeTurn?.abort.abort();
+    for (const t of this.#loaded.values()) {
+      t.activeTurn?.abort.abort();
+      t.model?.session.close();
+      void t.writer.close();
+    }
     this.#loaded.clear();
   }
 
