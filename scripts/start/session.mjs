@@ -53,12 +53,6 @@ export async function walkSession({ backend, spawnServer, out }) {
       const { account } = await first.request('account/read', { refreshToken: false });
       out(`  ${account ? `${account.type} ${account.email} (plan ${account.planType})` : 'signed out'}`);
     });
-    await step('account/agentIdentity/read (experimental, beyond upstream)', async () => {
-      const r = await first.request('account/agentIdentity/read', {});
-      out(
-        `  ${r.state}, runtime ${r.agentRuntimeId ?? '-'}, background task ${r.backgroundTask ? 'held' : 'none'}`,
-      );
-    });
     await step('account/rateLimits/read', async () => {
       const { rateLimits: l } = await first.request('account/rateLimits/read');
       const window = (w) => (w ? `${w.usedPercent}% of ${w.windowDurationMins} min` : '-');
@@ -74,6 +68,12 @@ export async function walkSession({ backend, spawnServer, out }) {
       out(`  thread ${threadId} (its task registers in the background)`);
     });
     if (threadId) await step(`turn/start "${PROMPT}", streamed`, () => streamTurn(first, threadId, out));
+    await step('account/agentIdentity/read (experimental, beyond upstream)', async () => {
+      const r = await first.request('account/agentIdentity/read', {});
+      out(
+        `  ${r.state}, runtime ${r.agentRuntimeId ?? '-'}, background task ${r.backgroundTask ? 'held' : 'none'}`,
+      );
+    });
   } finally {
     await first.close();
     table.flush('and while the app-server finished its work and exited (stdin closed)', { quiet: true });

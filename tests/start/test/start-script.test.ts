@@ -70,8 +70,19 @@ describe('scripts/start.mjs', () => {
       /\n> thread\/start\n {2}thread [0-9a-f-]{36} \(its task registers in the background\)\n/,
     );
     expect(out).toContain('  its persisted thread task was restored: no new registration\n');
+    if (serves('account/rateLimits/read')) {
+      expect(out).toMatch(
+        /\n> account\/rateLimits\/read\n {2}primary \d+% of 300 min, secondary \d+% of 10080 min, plan plus\n/,
+      );
+    } else {
+      expect(out).toContain(
+        '> account/rateLimits/read\n  not served by this app-server yet (Invalid request: unknown variant `account/rateLimits/read`)\n',
+      );
+    }
     if (serves('turn/start')) {
       expect(out).toContain('  agent: Echo: hello agent\n  turn/completed: completed\n');
+      expect(out).toContain('  agent: Echo: hello agent again\n  turn/completed: completed\n');
+      expect(out).toMatch(/ \d+ assertion \(thread task\)/);
     } else {
       expect(out).toContain(
         '> turn/start "hello agent", streamed\n  not served by this app-server yet (Invalid request: unknown variant `turn/start`)\n',

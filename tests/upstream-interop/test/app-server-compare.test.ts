@@ -23,6 +23,10 @@ import {
 /** Our app-server's CLI, run as upstream's binary is: over stdio, in the same kind of world. */
 const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
 
+const ITEM_FIELDS = 'clientId|completedAtMs|delivery|memoryCitation|moderation|phase|questions|startedAtMs';
+const MODEL_FIELDS =
+  'additionalSpeedTiers|availabilityNux|availableAccessPrograms|defaultServiceTier|modelSpecialty|' +
+  'multiAgentVersion|serviceTiers|supportsPersonality|upgrade|upgradeInfo';
 const THREAD_FIELDS =
   'agentNickname|agentRole|attachedToThreadId|canAcceptDirectInput|daybreakEnabled|environments|extra|forkedFromId|' +
   'gitInfo|historyMode|parentThreadId|reasoningEffort|recencyAt|section|sectionEnteredAt|threadSource';
@@ -56,6 +60,30 @@ const ALLOWED: AllowedDifference[] = [
   {
     path: /^app\/list(\/updated)?: (result|params)\.data\[\]\.(description|distributionChannel|installUrl|iconAssets|iconDarkAssets)$/,
     reason: 'gap: app metadata that mcp’s AppsList does not carry over from the connector directory',
+  },
+  {
+    path: new RegExp(
+      `^(thread/read: result\\.thread\\.turns\\[\\]\\.items\\[\\]|turn/completed: params\\.turn\\.items\\[\\]|item/(started|completed): params\\.item)\\.(${ITEM_FIELDS})$`,
+    ),
+    reason: 'gap: item timing, delivery, moderation and citation fields',
+  },
+  {
+    path: /^(turn\/start: result\.turn|thread\/read: result\.thread\.turns\[\]|turn\/(started|completed): params\.turn)\.(rootTurnId|itemsView)$/,
+    reason: 'gap: a turn’s root turn id and items view',
+  },
+  { path: 'item/completed: params.contentTokenCount', reason: 'gap: the token count of an item' },
+  {
+    path: new RegExp(`^model/list: result\\.data\\[\\]\\.(${MODEL_FIELDS})$`),
+    reason:
+      'gap: model fields for service tiers, upgrades and access programs the models list does not carry',
+  },
+  {
+    path: /^thread\/tokenUsage\/updated: params\.tokenUsage\.((last|total)\.cacheWriteInputTokens|modelContextWindow)$/,
+    reason: 'gap: cache-write tokens, and the model context window (null where upstream knows it)',
+  },
+  {
+    path: /^account\/rateLimits\/updated: params\.rateLimits\.(individualLimit|normalModelSlug|planType|rateLimitReachedType|spendControlReached)$/,
+    reason: 'gap: the plan and limit-reached fields of the turn’s rate limits',
   },
   {
     path: 'account/login/completed: params.onboardingEntrypoint',
