@@ -5,7 +5,7 @@
 // websocket keep running, with the commands to try (Ctrl-C stops all). `--once` stops after the walkthrough.
 // Its CODEX_HOME (tokens, the agent's private key, the threads) is a temp directory removed on every exit.
 import { rmSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +134,9 @@ async function main() {
   };
   console.log(`app-server: codex-ts-app-server over stdio, features.use_agent_identity = true`);
 
+  // The thread's working directory, inside CODEX_HOME so it goes with it.
+  const cwd = join(codexHome, 'workspace');
+  await mkdir(cwd);
   const spawn = appServerSpawner(APP_SERVER_CLI, env);
   const threadId = await walkSession({
     backend,
@@ -143,6 +146,7 @@ async function main() {
       client.exited.then(() => children.delete(client));
       return client;
     },
+    cwd,
     out: (line) => console.log(line),
   });
 

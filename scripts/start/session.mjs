@@ -1,16 +1,16 @@
 // The walkthrough: a full app-server session as an editor runs it, one step at a time, each followed by what the
 // dev backend saw while it ran. A method this app-server does not serve yet is said so, and the walk goes on.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { printRequests } from './backend-table.mjs';
 import { AppServerClient, isUnknownMethod } from './rpc-client.mjs';
 
 const CLIENT_INFO = { name: 'codex_ts_start', title: 'npx pnpm start', version: '0.0.0' };
 const PROMPT = 'hello agent';
 
-/** Runs the session against `backend` with app-servers started by `spawnServer()`; returns the thread id. */
-export async function walkSession({ backend, spawnServer, out }) {
+/**
+ * Runs the session against `backend` with app-servers started by `spawnServer()`, the thread working in `cwd`;
+ * returns the thread id.
+ */
+export async function walkSession({ backend, spawnServer, cwd, out }) {
   const table = printRequests(backend, out);
   let lastSeen = [];
   const step = async (title, run) => {
@@ -26,8 +26,6 @@ export async function walkSession({ backend, spawnServer, out }) {
     return result;
   };
 
-  // A scratch working directory for the thread (inside the removed CODEX_HOME's parent: the temp dir).
-  const cwd = await mkdtemp(join(tmpdir(), 'codex-ts-start-cwd-'));
   let threadId;
   const first = spawnServer();
   try {
@@ -106,7 +104,6 @@ export async function walkSession({ backend, spawnServer, out }) {
       table.flush('and while the second app-server exited', { quiet: true });
     }
   }
-  await rm(cwd, { recursive: true, force: true });
   out(`\n${table.summary()}`);
   out(
     '  none: sign-in at the issuer; bearer, biscuit, signature: identity and task registration (bootstrap)',

@@ -102,7 +102,7 @@ describe('scripts/start.mjs', () => {
     }
     expect(out).toMatch(/\n\d+ backend requests: \d+ none, 1 bearer, 1 biscuit, 2 signature, \d+ assertion/);
     // Ids only: no token, JWT or header value is printed.
-    expect(out).not.toMatch(/eyJ|AgentAssertion |Bearer |rt_|sk-/);
+    expect(out).not.toMatch(/eyJ|AgentAssertion |Bearer |\brt_|\bac_|\bbsc_|\bdauth_|\bsk-/);
     const home = homeOf(out);
     expect(home).toBeDefined();
     expect(existsSync(home!)).toBe(false);
