@@ -142,3 +142,7 @@ const httpResult = await benchHttp();
 console.log(`GET wham/usage with AgentAssertion: ${fmt(httpResult.assertion)} req/s`);
 console.log(`GET wham/usage with Bearer:         ${fmt(httpResult.bearer)} req/s`);
 console.log(`ratio assertion/bearer: ${(httpResult.assertion / httpResult.bearer).toFixed(2)}`);
+if (verifyRatio < 0.8) {
+  console.error('dev-backend verify benchmark: goal missed (verifyAgentAssertion below 0.80× raw verify)');
+  process.exitCode = 1;
+}

@@ -53,7 +53,10 @@ const registerSchema = z.object({
   capabilities: z.array(z.string()),
 });
 
-/** The biscuit must exist, be unexpired, and name this request's method and URL. Consumed on success. */
+/**
+ * The biscuit must exist, be unexpired, not be held by another request, and name this request's method and URL.
+ * Reserved here, synchronously, before the body is read: the caller consumes it on success or releases it.
+ */
 function checkBiscuit(ctx: Ctx): { biscuit: string; userId: string; accountId: string } {
   const { app, req, url, record } = ctx;
   const biscuit = header(req, 'x-openai-authorization');
@@ -63,6 +66,9 @@ function checkBiscuit(ctx: Ctx): { biscuit: string; userId: string; accountId: s
   record.authScheme = 'biscuit';
   const bound = app.biscuits.get(biscuit);
   if (!bound) throw authError('invalid_biscuit', 'the biscuit is not known (or was already used)');
+  if (app.biscuits.isReserved(biscuit)) {
+    throw authError('invalid_biscuit', 'the biscuit is being used by another request');
+  }
   if (bound.expiresAtMs <= app.clock.nowMs()) {
     app.biscuits.consume(biscuit);
     throw authError('invalid_biscuit', 'the biscuit has expired');
@@ -75,13 +81,26 @@ function checkBiscuit(ctx: Ctx): { biscuit: string; userId: string; accountId: s
   if (original.host !== host || original.pathname !== url.pathname || original.search !== url.search) {
     throw authError('biscuit_mismatch', 'the biscuit was minted for another URL');
   }
+  app.biscuits.reserve(biscuit);
   return { biscuit, userId: bound.userId, accountId: bound.accountId };
 }
 
 /** POST /backend-api/v1/agent/register */
 async function registerIdentity(ctx: Ctx): Promise<void> {
-  const { app, req, res } = ctx;
   const bound = checkBiscuit(ctx);
+  try {
+    await registerWithBiscuit(ctx, bound);
+  } finally {
+    // Consumed on success; any failure gives the biscuit back for a corrected retry.
+    ctx.app.biscuits.release(bound.biscuit);
+  }
+}
+
+async function registerWithBiscuit(
+  ctx: Ctx,
+  bound: { biscuit: string; userId: string; accountId: string },
+): Promise<void> {
+  const { app, req, res } = ctx;
   const authz = header(req, 'authorization');
   if (authz?.toLowerCase().startsWith('bearer ')) {
     const check = await app.tokens.verifyAccessToken(authz.slice(7).trim());
@@ -119,12 +138,6 @@ const taskSchema = z.strictObject({
   external_task_ref: z.string().min(1).optional(),
 });
 
-const SIGNATURE_REASONS = {
-  bad_signature: 'bad_signature',
-  stale: 'stale_timestamp',
-  future: 'future_timestamp',
-} as const;
-
 /** POST /backend-api/v1/agent/{runtime}/task/register: the signature is the only authentication. */
 async function registerTask(ctx: Ctx): Promise<void> {
   const { app, req, res, record } = ctx;
@@ -144,10 +157,10 @@ async function registerTask(ctx: Ctx): Promise<void> {
     windowSeconds: app.options.assertionWindowSeconds,
   });
   if (!check.ok) {
-    if (check.reason === 'malformed') {
+    if (check.reason === 'malformed_registration') {
       throw new HttpError(400, 'malformed_registration', check.message, true);
     }
-    throw authError(SIGNATURE_REASONS[check.reason], check.message);
+    throw authError(check.reason, check.message);
   }
   const ref = body.external_task_ref;
   let task: TaskRecord | undefined = ref === undefined ? undefined : app.state.taskByRef(runtimeId, ref);

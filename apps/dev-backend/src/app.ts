@@ -1,13 +1,14 @@
+import type { AnalyticsStore } from './analytics-store.js';
 import type { BiscuitStore } from './biscuits.js';
 import type { Clock } from './clock.js';
 import type { FaultList } from './faults.js';
-import type { FileRecord } from './files.js';
-import type { AuthCode, DeviceCode } from './oauth.js';
-import type { Enrollment } from './remote-control.js';
+import type { FileStore } from './files-store.js';
+import type { OAuthStore } from './oauth-store.js';
+import type { EnrollmentStore } from './remote-control-store.js';
 import type { RequestLog } from './requests-log.js';
 import type { BackendState } from './state.js';
 import type { TokenService } from './tokens.js';
-import type { CloudTask } from './wham.js';
+import type { CloudTaskStore } from './wham-store.js';
 
 export interface ResolvedOptions {
   port: number;
@@ -22,15 +23,8 @@ export interface ResolvedOptions {
   maxRequestRecords: number;
 }
 
-/** In-memory only (lost on restart): short-lived or purely illustrative data. */
-export interface MemoryStore {
-  cloudTasks: Map<string, CloudTask>;
-  files: Map<string, FileRecord>;
-  enrollments: Map<string, Enrollment>;
-  analyticsEvents: unknown[];
-  authCodes: Map<string, AuthCode>;
-  deviceCodes: Map<string, DeviceCode>;
-}
+/** In-memory only (lost on restart): the stores each feature owns, composed by `startDevBackend`. */
+export interface MemoryStore extends OAuthStore, EnrollmentStore, CloudTaskStore, FileStore, AnalyticsStore {}
 
 /** Everything a handler can reach. */
 export interface App {

@@ -1,18 +1,9 @@
-import { type AgentAssertionFailureReason, verifyAgentAssertion } from '@codex-ts/agent-identity';
+import { verifyAgentAssertion } from '@codex-ts/agent-identity';
 import { authError, HttpError, header } from './http.js';
 import type { Ctx, Principal } from './router.js';
 
 /** What authentication needs from a request (HTTP handlers and websocket upgrades alike). */
 export type AuthInput = Pick<Ctx, 'app' | 'req' | 'record'>;
-
-const ASSERTION_REASONS: Record<AgentAssertionFailureReason, string> = {
-  malformed: 'malformed_assertion',
-  unknown_runtime: 'unknown_runtime',
-  unknown_task: 'unknown_task',
-  bad_signature: 'bad_signature',
-  stale: 'stale_timestamp',
-  future: 'future_timestamp',
-};
 
 export interface AuthenticateOptions {
   /** false: only a bearer token will do (authenticate_app_v2). */
@@ -69,7 +60,7 @@ function verifyAssertion(ctx: AuthInput, value: string): Principal {
     if (kind) record.taskKind = kind;
   }
   if (!result.ok) {
-    throw authError(ASSERTION_REASONS[result.reason] ?? 'malformed_assertion', result.message);
+    throw authError(result.reason, result.message);
   }
   const identity = state.identity(result.claims.agentRuntimeId);
   const task = state.task(result.claims.taskId);

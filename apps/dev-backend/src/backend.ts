@@ -1,15 +1,20 @@
 import type { AddressInfo } from 'node:net';
+import { createAnalyticsStore } from './analytics-store.js';
 import type { App, ResolvedOptions } from './app.js';
 import { BiscuitStore } from './biscuits.js';
 import { Clock } from './clock.js';
 import { identitiesInfo, issueDevTokens, tasksInfo, usersInfo } from './dev.js';
 import { FaultList } from './faults.js';
+import { createFileStore } from './files-store.js';
+import { createOAuthStore } from './oauth-store.js';
 import { loadState, saveState } from './persistence.js';
+import { createEnrollmentStore } from './remote-control-store.js';
 import { RequestLog } from './requests-log.js';
 import { createHttpStack } from './server.js';
 import { BackendState } from './state.js';
 import { TokenService } from './tokens.js';
 import type { DevBackend, DevBackendOptions } from './types.js';
+import { createCloudTaskStore } from './wham-store.js';
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -63,12 +68,11 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     log: new RequestLog(resolved.maxRequestRecords),
     faults: new FaultList(),
     memory: {
-      cloudTasks: new Map(),
-      files: new Map(),
-      enrollments: new Map(),
-      analyticsEvents: [],
-      authCodes: new Map(),
-      deviceCodes: new Map(),
+      ...createOAuthStore(),
+      ...createEnrollmentStore(),
+      ...createCloudTaskStore(),
+      ...createFileStore(),
+      ...createAnalyticsStore(),
     },
     url: '',
   };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { startDevBackend } from './backend.js';
+import { isClockOffset, MAX_CLOCK_OFFSET_SECONDS } from './clock.js';
 import type { DevBackendOptions } from './types.js';
 
 const USAGE = `usage: codex-ts-dev-backend --port <n|0> [--host 127.0.0.1] [--data <file>]
@@ -36,6 +37,9 @@ function parseArgs(argv: string[]): DevBackendOptions {
         break;
       case '--clock-offset':
         options.clockOffsetSeconds = int();
+        if (!isClockOffset(options.clockOffsetSeconds)) {
+          throw new Error(`${flag} must be within ±${MAX_CLOCK_OFFSET_SECONDS} seconds`);
+        }
         break;
       case '--task-id-response':
         if (value !== 'encrypted' && value !== 'plain') throw new Error(`${flag} must be encrypted or plain`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from './app.js';
+import { MAX_CLOCK_OFFSET_SECONDS } from './clock.js';
 import { faultSchema } from './faults.js';
 import { HttpError, readJson, sendHtml, sendJson } from './http.js';
 import { approveDeviceCode } from './oauth.js';
@@ -107,7 +108,9 @@ function getState(ctx: Ctx): void {
   });
 }
 
-const clockSchema = z.strictObject({ offsetSeconds: z.number().finite() });
+const clockSchema = z.strictObject({
+  offsetSeconds: z.number().finite().min(-MAX_CLOCK_OFFSET_SECONDS).max(MAX_CLOCK_OFFSET_SECONDS),
+});
 
 async function postClock(ctx: Ctx): Promise<void> {
   const body = parseBody(clockSchema, await readJson(ctx.req, ctx.app.options.maxBodyBytes));

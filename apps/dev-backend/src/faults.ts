@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileGlob, type Glob } from './glob.js';
 import type { DevFault } from './types.js';
 
 export const faultSchema = z.strictObject({
@@ -13,13 +14,8 @@ export const faultSchema = z.strictObject({
 
 interface ActiveFault {
   fault: DevFault;
-  pattern: RegExp;
+  pattern: Glob;
   remaining: number;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
 }
 
 /** Injected failures, matched by path (exact or `*` glob) and optional method, first match wins. */
@@ -34,7 +30,7 @@ export class FaultList {
       ]);
     }
     const fault: DevFault = parsed.method ? { ...parsed, method: parsed.method.toUpperCase() } : parsed;
-    this.active.push({ fault, pattern: globToRegExp(fault.path), remaining: fault.count ?? 1 });
+    this.active.push({ fault, pattern: compileGlob(fault.path), remaining: fault.count ?? 1 });
     return fault;
   }
 
@@ -49,7 +45,7 @@ export class FaultList {
   /** The fault for this request, if any, using up one of its count. */
   take(method: string, path: string): DevFault | undefined {
     const index = this.active.findIndex(
-      (a) => (a.fault.method === undefined || a.fault.method === method) && a.pattern.test(path),
+      (a) => (a.fault.method === undefined || a.fault.method === method) && a.pattern.matches(path),
     );
     if (index < 0) return undefined;
     const active = this.active[index]!;

@@ -1,21 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { FileRecord } from './files-store.js';
 import { HttpError, header, readBody, readJson, sendJson } from './http.js';
 import { randomHex, randomToken } from './ids.js';
 import type { Ctx, Router } from './router.js';
 import { parseBody } from './validation.js';
-
-export interface FileRecord {
-  fileId: string;
-  userId: string;
-  fileName: string;
-  declaredSize: number;
-  useCase: string;
-  /** Capability in the upload/download URL. */
-  signature: string;
-  mimeType: string;
-  content?: Buffer;
-}
 
 const createSchema = z.object({
   file_name: z.string().min(1).max(255),

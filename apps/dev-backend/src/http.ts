@@ -1,4 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  AUTHORIZATION_ERROR_HEADER,
+  type AuthorizationErrorReason,
+  parseJsonRejectingDuplicateKeys,
+} from '@codex-ts/agent-identity';
 
 /** An error that maps to one HTTP response: status, machine-readable code, human message. */
 export class HttpError extends Error {
@@ -14,7 +19,8 @@ export class HttpError extends Error {
   }
 }
 
-export function authError(code: string, message: string, status = 401): HttpError {
+/** A 401 (or 403) whose code is one of the wire's `x-openai-authorization-error` reasons. */
+export function authError(code: AuthorizationErrorReason, message: string, status = 401): HttpError {
   return new HttpError(status, code, message, true);
 }
 
@@ -78,12 +84,16 @@ function isJsonType(type: string): boolean {
 }
 
 function parseJsonText(buf: Buffer): unknown {
-  const text = buf.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  const parsed = parseJsonRejectingDuplicateKeys(buf.toString('utf8'));
+  if (parsed.ok) return parsed.value;
+  if (parsed.error === 'duplicate_key') {
+    throw new HttpError(
+      400,
+      'invalid_json',
+      `request body names the key ${JSON.stringify(parsed.key)} twice`,
+    );
   }
+  throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
 }
 
 /** A JSON body. An empty body reads as `undefined` unless `required`. Other content types get 415. */
@@ -147,7 +157,7 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   const headers: Record<string, string> = {
     'x-error-json': Buffer.from(JSON.stringify(body)).toString('base64'),
   };
-  if (error.authError) headers['x-openai-authorization-error'] = error.code;
+  if (error.authError) headers[AUTHORIZATION_ERROR_HEADER] = error.code;
   if (error.status === 413) headers.connection = 'close';
   sendJson(res, error.status, body, headers);
 }

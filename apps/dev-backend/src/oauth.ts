@@ -2,29 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { App } from './app.js';
 import { errorBody, escapeHtml, HttpError, readParams, sendHtml, sendJson } from './http.js';
 import { randomToken } from './ids.js';
+import type { DeviceCode } from './oauth-store.js';
 import type { Ctx, Router } from './router.js';
 import type { UserRecord } from './state.js';
 
 const AUTH_CODE_TTL_MS = 10 * 60_000;
 const DEVICE_CODE_TTL_MS = 15 * 60_000;
 const DEVICE_POLL_INTERVAL_SECONDS = 5;
-
-export interface AuthCode {
-  clientId: string;
-  redirectUri: string;
-  codeChallenge: string;
-  userId: string;
-  expiresAtMs: number;
-}
-
-export interface DeviceCode {
-  deviceAuthId: string;
-  userCode: string;
-  clientId: string;
-  expiresAtMs: number;
-  /** Set when approved: the code, and the PKCE pair the server made for it (upstream's device flow). */
-  approved?: { authorizationCode: string; codeVerifier: string; codeChallenge: string };
-}
 
 function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');

@@ -2,29 +2,12 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { readJson, sendJson } from './http.js';
 import { randomHex, randomToken, rfc3339Seconds } from './ids.js';
+import type { Enrollment } from './remote-control-store.js';
 import type { Ctx, Router } from './router.js';
 import { parseBody } from './validation.js';
 
 const TOKEN_TTL_MS = 60 * 60_000;
 const KEPT_ENVELOPES = 100;
-
-export interface Enrollment {
-  serverId: string;
-  environmentId: string;
-  userId: string;
-  accountId: string;
-  name: string;
-  os: string;
-  arch: string;
-  appServerVersion: string;
-  installationId: string;
-  remoteControlToken: string;
-  expiresAtMs: number;
-  /** Envelopes the app-server sent over the websocket, newest last. */
-  received: unknown[];
-  sockets: Set<WebSocket>;
-  nextSeqId: number;
-}
 
 const enrollSchema = z.object({
   name: z.string().min(1),

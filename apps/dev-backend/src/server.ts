@@ -6,6 +6,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { AUTHORIZATION_ERROR_HEADER } from '@codex-ts/agent-identity';
 import { WebSocketServer } from 'ws';
 import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
@@ -176,7 +177,7 @@ async function handleUpgrade(
     record.reason = error.code;
     app.log.finish(record, error.status);
     const headers: Record<string, string> = error.authError
-      ? { 'x-openai-authorization-error': error.code }
+      ? { [AUTHORIZATION_ERROR_HEADER]: error.code }
       : {};
     rejectUpgrade(app, socket, error.status, body ?? errorBody(error.code, error.message), headers);
   };
@@ -237,6 +238,37 @@ async function handleUpgrade(
   }
 }
 
+function reportInternalError(what: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`dev-backend: internal error on ${what}: ${message}\n`);
+}
+
+const SETUP_FAILURE_BODY = JSON.stringify(errorBody('internal_error', 'the dev backend failed'));
+const SETUP_FAILURE_RESPONSE =
+  'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(SETUP_FAILURE_BODY)}\r\nConnection: close\r\n\r\n${SETUP_FAILURE_BODY}`;
+
+/**
+ * The last guard: an error outside a handler's own error handling (request setup, logging) answers 500 and never
+ * reaches the process as an unhandled rejection. Uses no server state, which may be what failed.
+ */
+function answerSetupFailure(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  reportInternalError(`${req.method} ${req.url ?? ''}`, error);
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(SETUP_FAILURE_BODY)),
+    });
+    res.end(SETUP_FAILURE_BODY);
+  } catch {
+    res.destroy();
+  }
+}
+
 export interface HttpStack {
   server: Server;
   wss: WebSocketServer;
@@ -249,11 +281,14 @@ export function createHttpStack(app: App): HttpStack {
     headers.push(`Date: ${app.clock.now().toUTCString()}`);
   });
   const server = createServer((req, res) => {
-    void handleRequest(app, router, req, res);
+    handleRequest(app, router, req, res).catch((error: unknown) => answerSetupFailure(req, res, error));
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    void handleUpgrade(app, wss, req, socket, head);
+    handleUpgrade(app, wss, req, socket, head).catch((error: unknown) => {
+      reportInternalError(`upgrade ${req.url ?? ''}`, error);
+      socket.end(SETUP_FAILURE_RESPONSE);
+    });
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) {

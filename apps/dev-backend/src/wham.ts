@@ -4,21 +4,7 @@ import { HttpError, readJson, sendJson } from './http.js';
 import { randomHex } from './ids.js';
 import type { Ctx, Principal, Router } from './router.js';
 import { parseBody } from './validation.js';
-
-export interface CloudTask {
-  id: string;
-  userId: string;
-  title: string;
-  environmentId: string;
-  branch: string | null;
-  prompt: string;
-  turnId: string;
-  siblingTurnIds: string[];
-  assistantText: string;
-  diff: string;
-  createdAt: number;
-  updatedAt: number;
-}
+import type { CloudTask } from './wham-store.js';
 
 const DEV_ENVIRONMENT = { id: 'env_dev', label: 'dev-backend', is_pinned: true } as const;
 

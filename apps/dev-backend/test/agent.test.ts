@@ -6,6 +6,7 @@ import {
   registerAgentIdentity,
 } from '@codex-ts/agent-identity';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from './golden-vector.js';
 import { ABOM, backend, json, postJson, registerAgent, registerTask } from './helpers.js';
 
 describe('agent identity registration', () => {
@@ -69,7 +70,7 @@ describe('agent identity registration', () => {
       `${b.chatgptBaseUrl}/v1/agent/register`,
       {
         abom: ABOM,
-        agent_public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+        agent_public_key: GOLDEN.publicKeySsh,
         capabilities: [],
       },
       { 'x-openai-authorization': biscuit, ...extra },
@@ -154,7 +155,7 @@ describe('agent identity registration', () => {
       const error = await registerAgentIdentity({
         chatgptBaseUrl: b.chatgptBaseUrl,
         biscuit,
-        publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+        publicKeySsh: GOLDEN.publicKeySsh,
         abom: ABOM,
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistrationError);
@@ -164,7 +165,7 @@ describe('agent identity registration', () => {
     const runtime = await registerAgentIdentity({
       chatgptBaseUrl: b.chatgptBaseUrl,
       biscuit,
-      publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
+      publicKeySsh: GOLDEN.publicKeySsh,
       abom: ABOM,
     });
     expect(runtime).toMatch(/^agent_/);
@@ -268,6 +269,37 @@ describe('task registration', () => {
       401,
       'stale_timestamp',
     ]);
+  });
+
+  it('refuses a registration body or an assertion that names a key twice', async () => {
+    const b = await backend();
+    const agent = await registerAgent(b);
+    const url = `${b.chatgptBaseUrl}/v1/agent/${agent.signer.agentRuntimeId}/task/register`;
+    const body = agent.signer.taskRegistrationBody({ externalTaskRef: 'thread-a' });
+    const twice = `${JSON.stringify(body).slice(0, -1)},"external_task_ref":"thread-b"}`;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: twice,
+    });
+    expect([res.status, await json(res)]).toEqual([
+      400,
+      { error: { code: 'invalid_json', message: 'request body names the key "external_task_ref" twice' } },
+    ]);
+    const taskId = await registerTask(b, agent);
+    const claims = JSON.parse(
+      Buffer.from(
+        agent.signer.authorizationHeader(taskId).slice('AgentAssertion '.length),
+        'base64url',
+      ).toString(),
+    );
+    const forged = `AgentAssertion ${Buffer.from(`{"task_id":"task_other",${JSON.stringify(claims).slice(1)}`).toString('base64url')}`;
+    const usage = await fetch(`${b.chatgptBaseUrl}/wham/usage`, { headers: { authorization: forged } });
+    expect([usage.status, usage.headers.get('x-openai-authorization-error')]).toEqual([
+      401,
+      'malformed_assertion',
+    ]);
+    expect(b.requests().at(-1)?.reason).toBe('malformed_assertion');
   });
 
   it('rejects an unknown runtime with 401 unknown_runtime', async () => {

@@ -2,18 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from './golden-vector.js';
 import { backend, json, postJson } from './helpers.js';
-
-// Upstream's own test key (seed = 32 × 0x07), runtime agent-123, task task-123 (DESIGN.md "Golden vector").
-const GOLDEN = {
-  publicKeySsh: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs',
-  publicKeyHex: 'ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c',
-  timestamp: '2026-04-23T00:00:00Z',
-  header:
-    'AgentAssertion eyJhZ2VudF9ydW50aW1lX2lkIjoiYWdlbnQtMTIzIiwic2lnbmF0dXJlIjoiK0dsck9LUi9GSHh4aGttT2hnNWhqMTkrNU83aE0yTWd4TnJnVGZSZ0lYOENZbjEzQUpFU3Y1eVhrd3dVQzlqRGQ4Y3ZRUk11MWY4UHliZjYvTEJnRHc9PSIsInRhc2tfaWQiOiJ0YXNrLTEyMyIsInRpbWVzdGFtcCI6IjIwMjYtMDQtMjNUMDA6MDA6MDBaIn0',
-  registrationSignature:
-    '3HXOrVnOX7USh8WvXXCZnUyrvwUdaWFME6ZQv+foYCmk7QXzPpNPLR/Qe26X9XkHB2SGAZjnOifmm39FXjdACA==',
-};
 
 function goldenDataFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'dev-backend-golden-')), 'state.json');
@@ -33,7 +23,7 @@ function goldenDataFile(): string {
       users: [user],
       identities: [
         {
-          agentRuntimeId: 'agent-123',
+          agentRuntimeId: GOLDEN.agentRuntimeId,
           publicKeySsh: GOLDEN.publicKeySsh,
           publicKey: Buffer.from(GOLDEN.publicKeyHex, 'hex').toString('base64'),
           userId: user.userId,
@@ -45,8 +35,8 @@ function goldenDataFile(): string {
       ],
       tasks: [
         {
-          agentRuntimeId: 'agent-123',
-          taskId: 'task-123',
+          agentRuntimeId: GOLDEN.agentRuntimeId,
+          taskId: GOLDEN.taskId,
           kind: 'background',
           registeredAt: '2026-04-22T00:00:00Z',
         },
@@ -73,13 +63,13 @@ describe('upstream golden vector', () => {
     expect(ok.status).toBe(200);
     expect(b.requests().at(-1)).toMatchObject({
       authScheme: 'assertion',
-      agentRuntimeId: 'agent-123',
-      taskId: 'task-123',
+      agentRuntimeId: GOLDEN.agentRuntimeId,
+      taskId: GOLDEN.taskId,
       taskKind: 'background',
     });
-    const task = await postJson(`${b.chatgptBaseUrl}/v1/agent/agent-123/task/register`, {
+    const task = await postJson(`${b.chatgptBaseUrl}/v1/agent/${GOLDEN.agentRuntimeId}/task/register`, {
       timestamp: GOLDEN.timestamp,
-      signature: GOLDEN.registrationSignature,
+      signature: GOLDEN.taskRegistrationSignature,
     });
     expect(task.status).toBe(200);
     expect(await json(task)).toEqual({ task_id: expect.stringMatching(/^task_/) });

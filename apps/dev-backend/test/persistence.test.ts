@@ -122,4 +122,16 @@ describe('cli', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('usage: codex-ts-dev-backend');
   });
+
+  it('exits 2 with usage on an out-of-range --clock-offset', async () => {
+    const args = [join(appDir, 'dist/cli.js'), '--port', '0', '--clock-offset', '99999999999999'];
+    const child = spawn(process.execPath, args, { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe('--clock-offset must be within ±3162240000 seconds');
+  });
 });

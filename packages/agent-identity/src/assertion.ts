@@ -1,10 +1,10 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import type { AgentAssertionFailureReason } from './authorization-error.js';
 import { decodeBase64Strict, decodeBase64UrlNoPadStrict } from './base64.js';
-import { AgentAssertionError, type AgentAssertionFailureReason } from './errors.js';
+import { AgentAssertionError } from './errors.js';
+import { parseJsonRejectingDuplicateKeys } from './json-object.js';
 import { ed25519PublicKeyObject } from './keys.js';
 import { parseAgentTimestamp } from './timestamp.js';
-
-export type { AgentAssertionFailureReason } from './errors.js';
 
 /**
  * `Authorization: AgentAssertion <token>`: token = base64url (no padding) of the compact JSON object with exactly
@@ -47,22 +47,34 @@ export function taskRegistrationMessage(agentRuntimeId: string, timestamp: strin
   return `${agentRuntimeId}:${timestamp}`;
 }
 
+// Characters JSON.stringify would escape: the quote, the backslash, C0 controls and (well-formed JSON.stringify)
+// surrogates. Strings without them are quoted as they are, which keeps the per-request header cheap.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /**
- * Builds the header value from already computed claims (the signer is the usual way). The JSON is written in key
- * order by hand; JSON.stringify escapes these strings exactly like serde_json (non-ASCII kept raw).
+ * The one encoder of the header value (the signer uses it too). The JSON is written in key order by hand; strings
+ * are escaped exactly like JSON.stringify, which matches serde_json for these values (non-ASCII kept raw).
  */
 export function encodeAgentAssertion(claims: AgentAssertionClaims): string {
   const json =
-    `{"agent_runtime_id":${JSON.stringify(claims.agentRuntimeId)},"signature":${JSON.stringify(claims.signature)},` +
-    `"task_id":${JSON.stringify(claims.taskId)},"timestamp":${JSON.stringify(claims.timestamp)}}`;
+    `{"agent_runtime_id":${quote(claims.agentRuntimeId)},"signature":${quote(claims.signature)},` +
+    `"task_id":${quote(claims.taskId)},"timestamp":${quote(claims.timestamp)}}`;
   return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
 
 function malformed(message: string): AgentAssertionError {
-  return new AgentAssertionError('malformed', `malformed AgentAssertion: ${message}`);
+  return new AgentAssertionError('malformed_assertion', `malformed AgentAssertion: ${message}`);
 }
 
-/** Decodes the header value without checking the signature. Throws AgentAssertionError('malformed'). */
+/**
+ * Decodes the header value without checking the signature. Throws AgentAssertionError('malformed_assertion'),
+ * also for a payload that names a key twice.
+ */
 export function decodeAgentAssertion(headerValue: string): AgentAssertionClaims {
   if (typeof headerValue !== 'string') throw malformed('header value is not a string');
   if (!headerValue.startsWith(PREFIX)) {
@@ -78,12 +90,13 @@ export function decodeAgentAssertion(headerValue: string): AgentAssertionClaims 
   } catch {
     throw malformed('token is not UTF-8');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed('token is not valid JSON');
+  const parsed = parseJsonRejectingDuplicateKeys(text);
+  if (!parsed.ok) {
+    throw malformed(
+      parsed.error === 'syntax' ? 'token is not valid JSON' : `duplicate key ${JSON.stringify(parsed.key)}`,
+    );
   }
+  const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw malformed('token JSON is not an object');
   }
@@ -117,7 +130,7 @@ function toKeyObject(publicKey: Uint8Array | KeyObject): KeyObject {
 }
 
 type SignatureFailure = { ok: false; reason: 'malformed' | 'bad_signature'; message: string };
-type WindowFailure = { ok: false; reason: 'stale' | 'future'; message: string };
+type WindowFailure = { ok: false; reason: 'stale_timestamp' | 'future_timestamp'; message: string };
 
 /** The timestamp's format and the signature over `message`. */
 function checkSignature(
@@ -160,14 +173,14 @@ function checkWindow(
   if (ageSeconds > window) {
     return {
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: `timestamp ${timestamp} is ${ageSeconds}s old (window ${window}s)`,
     };
   }
   if (ageSeconds < -window) {
     return {
       ok: false,
-      reason: 'future',
+      reason: 'future_timestamp',
       message: `timestamp ${timestamp} is ${-ageSeconds}s in the future (window ${window}s)`,
     };
   }
@@ -187,7 +200,7 @@ export function verifyAgentAssertion(
     claims = decodeAgentAssertion(headerValue);
   } catch (error) {
     if (error instanceof AgentAssertionError)
-      return { ok: false, reason: 'malformed', message: error.message };
+      return { ok: false, reason: 'malformed_assertion', message: error.message };
     throw error;
   }
   const publicKey = options.publicKeyFor(claims.agentRuntimeId);
@@ -201,7 +214,10 @@ export function verifyAgentAssertion(
   }
   const message = agentAssertionMessage(claims.agentRuntimeId, claims.taskId, claims.timestamp);
   const signed = checkSignature(message, claims.signature, claims.timestamp, publicKey);
-  if (!signed.ok) return { ...signed, claims };
+  if (!signed.ok) {
+    const reason = signed.reason === 'malformed' ? 'malformed_assertion' : signed.reason;
+    return { ok: false, reason, message: signed.message, claims };
+  }
   if (options.isKnownTask !== undefined && !options.isKnownTask(claims.agentRuntimeId, claims.taskId)) {
     return {
       ok: false,
@@ -215,6 +231,13 @@ export function verifyAgentAssertion(
   return { ok: true, claims, ageSeconds: fresh.ageSeconds };
 }
 
+/** Why a task registration was refused: a 400 `malformed_registration`, else the 401 wire reasons. */
+export type TaskRegistrationFailureReason =
+  | 'malformed_registration'
+  | 'bad_signature'
+  | 'stale_timestamp'
+  | 'future_timestamp';
+
 /** Verifies a task-registration body's signature over `{agent_runtime_id}:{timestamp}` and its window. */
 export function verifyTaskRegistrationSignature(o: {
   agentRuntimeId: string;
@@ -223,15 +246,20 @@ export function verifyTaskRegistrationSignature(o: {
   publicKey: Uint8Array | KeyObject;
   now?: Date;
   windowSeconds?: number;
-}):
-  | { ok: true }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'stale' | 'future'; message: string } {
+}): { ok: true } | { ok: false; reason: TaskRegistrationFailureReason; message: string } {
   if (typeof o.timestamp !== 'string' || typeof o.signature !== 'string') {
-    return { ok: false, reason: 'malformed', message: 'timestamp and signature must be strings' };
+    return {
+      ok: false,
+      reason: 'malformed_registration',
+      message: 'timestamp and signature must be strings',
+    };
   }
   const message = taskRegistrationMessage(o.agentRuntimeId, o.timestamp);
   const signed = checkSignature(message, o.signature, o.timestamp, o.publicKey);
-  if (!signed.ok) return signed;
+  if (!signed.ok) {
+    const reason = signed.reason === 'malformed' ? 'malformed_registration' : signed.reason;
+    return { ok: false, reason, message: signed.message };
+  }
   const fresh = checkWindow(o.timestamp, signed.signedAt, o.now, o.windowSeconds);
   return fresh.ok ? { ok: true } : fresh;
 }

@@ -8,6 +8,7 @@ import {
 } from './assertion.js';
 import { AgentIdentityError } from './errors.js';
 import { AgentKey, parseSshEd25519PublicKey } from './keys.js';
+import { printable, printableJson } from './printable.js';
 import { createAgentSigner } from './signer.js';
 import { parseAgentTimestamp } from './timestamp.js';
 
@@ -156,9 +157,9 @@ interface InspectReport {
 
 function describeReport(report: InspectReport, verifiedWith: string | undefined, window: number): string {
   const lines = [
-    `runtime:   ${report.runtime}`,
-    `task:      ${report.task}`,
-    `timestamp: ${report.timestamp}`,
+    `runtime:   ${printable(report.runtime)}`,
+    `task:      ${printable(report.task)}`,
+    `timestamp: ${printable(report.timestamp)}`,
     `age:       ${report.ageSeconds === null ? 'unknown (timestamp is not RFC 3339 seconds with Z)' : formatAge(report.ageSeconds)}`,
   ];
   if (report.verified === null) {
@@ -166,7 +167,7 @@ function describeReport(report: InspectReport, verifiedWith: string | undefined,
   } else if (report.verified) {
     lines.push(`verified:  yes (key ${verifiedWith}, window ±${window}s)`);
   } else {
-    lines.push(`verified:  NO — ${report.reason}: ${report.message}`);
+    lines.push(`verified:  NO — ${report.reason}: ${printable(report.message ?? '')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -232,10 +233,8 @@ function printInspection(
   } catch (error) {
     if (!(error instanceof AgentIdentityError)) throw error;
     if (json)
-      io.stdout(
-        `${JSON.stringify({ verified: false, reason: error.code, message: error.message }, null, 2)}\n`,
-      );
-    else io.stderr(`error: ${error.code}: ${error.message}\n`);
+      io.stdout(`${printableJson({ verified: false, reason: error.code, message: error.message })}\n`);
+    else io.stderr(`error: ${error.code}: ${printable(error.message)}\n`);
     return 1;
   }
   const signedAt = parseAgentTimestamp(claims.timestamp);
@@ -264,9 +263,7 @@ function printInspection(
           : result.message;
     }
   }
-  io.stdout(
-    json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report, verifyKey?.source, window),
-  );
+  io.stdout(json ? `${printableJson(report)}\n` : describeReport(report, verifyKey?.source, window));
   return report.verified === false ? 1 : 0;
 }
 

@@ -3,13 +3,7 @@
  * carries a private key, an access token, a biscuit or a signature.
  */
 
-export type AgentAssertionFailureReason =
-  | 'malformed'
-  | 'unknown_runtime'
-  | 'unknown_task'
-  | 'bad_signature'
-  | 'stale'
-  | 'future';
+import type { AgentAssertionFailureReason } from './authorization-error.js';
 
 export class AgentIdentityError<Code extends string = string> extends Error {
   readonly code: Code;

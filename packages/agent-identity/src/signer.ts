@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { AGENT_ASSERTION_SCHEME } from './assertion.js';
+import { encodeAgentAssertion } from './assertion.js';
 import { AgentIdentityError, AgentRuntimeMismatchError } from './errors.js';
 import { type AgentRuntimeId, type AgentTaskId, agentRuntimeId } from './ids.js';
 import { AgentKey } from './keys.js';
@@ -30,19 +30,15 @@ export type CreateAgentSignerOptions = { agentRuntimeId: string } & (
   | { key: AgentKey }
 );
 
-const HEADER_PREFIX = `${AGENT_ASSERTION_SCHEME} `;
-
 class Signer implements AgentSigner {
   readonly agentRuntimeId: AgentRuntimeId;
   readonly key: AgentKey;
-  readonly #jsonPrefix: string;
   readonly #messagePrefix: string;
   readonly #timestamp = createTimestampFormatter();
 
   constructor(runtime: AgentRuntimeId, key: AgentKey) {
     this.agentRuntimeId = runtime;
     this.key = key;
-    this.#jsonPrefix = `{"agent_runtime_id":${JSON.stringify(runtime)},"signature":"`;
     this.#messagePrefix = `${runtime}:`;
   }
 
@@ -65,8 +61,7 @@ class Signer implements AgentSigner {
     }
     const timestamp = this.#timestamp(now === undefined ? Date.now() : now.getTime());
     const signature = this.key.signBase64(`${this.#messagePrefix}${taskId}:${timestamp}`);
-    const json = `${this.#jsonPrefix}${signature}","task_id":${JSON.stringify(taskId)},"timestamp":"${timestamp}"}`;
-    return HEADER_PREFIX + Buffer.from(json, 'utf8').toString('base64url');
+    return encodeAgentAssertion({ agentRuntimeId: this.agentRuntimeId, taskId, timestamp, signature });
   }
 
   taskRegistrationBody(options: { externalTaskRef?: string; now?: Date } = {}): TaskRegistrationBody {

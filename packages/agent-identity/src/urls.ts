@@ -47,14 +47,28 @@ function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
+const HTTP_EQUIVALENT: Readonly<Record<string, string>> = { 'ws:': 'http:', 'wss:': 'https:' };
+
+/**
+ * The URL a websocket URL is authorized as: `ws:` → `http:`, `wss:` → `https:` (host, port, path and query kept;
+ * the default ports agree). Any other URL comes back as an equal copy. Never mutates its argument.
+ */
+export function httpEquivalentUrl(url: URL): URL {
+  const copy = new URL(url.href);
+  const protocol = HTTP_EQUIVALENT[copy.protocol];
+  if (protocol !== undefined) copy.protocol = protocol;
+  return copy;
+}
+
 /**
  * Whether a URL may receive an AgentAssertion: https on chatgpt.com, chat.openai.com, chatgpt-staging.com or a
- * real subdomain of one of them; http or https on loopback (localhost, 127.0.0.0/8, [::1]). Everything else: no.
+ * real subdomain of one of them; http or https on loopback (localhost, 127.0.0.0/8, [::1]). A `ws:`/`wss:` URL is
+ * decided exactly as its `http:`/`https:` twin (see httpEquivalentUrl). Everything else: no.
  */
 export function isAgentAssertionHost(url: string | URL): boolean {
   let parsed: URL;
   try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
+    parsed = httpEquivalentUrl(typeof url === 'string' ? new URL(url) : url);
   } catch {
     return false;
   }

@@ -1,10 +1,11 @@
 import sodium from 'libsodium-wrappers';
 import { describe, expect, it } from 'vitest';
-import { AgentTaskIdError } from './errors.js';
-import { AgentKey } from './keys.js';
-import { openSealedTaskId, sealTaskId } from './sealed.js';
+import { AgentTaskIdError } from '../src/errors.js';
+import { AgentKey } from '../src/keys.js';
+import { openSealedTaskId, sealTaskId } from '../src/sealed.js';
+import { GOLDEN_SEED } from './golden-vector.js';
 
-const KEY = AgentKey.fromSeed(new Uint8Array(32).fill(7));
+const KEY = AgentKey.fromSeed(GOLDEN_SEED);
 
 async function taskIdError(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {

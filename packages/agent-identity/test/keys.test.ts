@@ -1,16 +1,14 @@
 import { KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AgentKeyError } from './errors.js';
-import { AgentKey, ed25519PublicKeyObject } from './keys.js';
-import { createAgentSigner } from './signer.js';
+import { AgentKeyError } from '../src/errors.js';
+import { AgentKey, ed25519PublicKeyObject } from '../src/keys.js';
+import { createAgentSigner } from '../src/signer.js';
+import { GOLDEN, GOLDEN_SEED } from './golden-vector.js';
 
-const SEED = new Uint8Array(32).fill(7);
-const V1 = Buffer.from('MC4CAQAwBQYDK2VwBCIEIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH', 'base64');
-const V2 = Buffer.from(
-  'MFECAQEwBQYDK2VwBCIEIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHgSEA6kpsY+KcUgq+9VB7Ey7F+ZVHdq6+vnuSQh7qaRRG0iw=',
-  'base64',
-);
+const SEED = GOLDEN_SEED;
+const V1 = Buffer.from(GOLDEN.pkcs8V1Base64, 'base64');
+const V2 = Buffer.from(GOLDEN.pkcs8V2Base64, 'base64');
 
 function keyError(fn: () => unknown): { code: string; message: string } {
   try {

@@ -5,12 +5,13 @@ import {
   encodeAgentAssertion,
   verifyAgentAssertion,
   verifyTaskRegistrationSignature,
-} from './assertion.js';
-import { AgentAssertionError } from './errors.js';
-import { AgentKey, ed25519PublicKeyObject } from './keys.js';
-import { createAgentSigner } from './signer.js';
+} from '../src/assertion.js';
+import { AgentAssertionError } from '../src/errors.js';
+import { AgentKey, ed25519PublicKeyObject } from '../src/keys.js';
+import { createAgentSigner } from '../src/signer.js';
+import { GOLDEN_SEED } from './golden-vector.js';
 
-const KEY = AgentKey.fromSeed(new Uint8Array(32).fill(7));
+const KEY = AgentKey.fromSeed(GOLDEN_SEED);
 const OTHER = AgentKey.fromSeed(new Uint8Array(32).fill(9));
 const NOW = new Date('2026-04-23T00:00:00Z');
 const SIGNER = createAgentSigner({ agentRuntimeId: 'agent-123', key: KEY });
@@ -24,8 +25,8 @@ function malformedMessage(header: string): string {
     decodeAgentAssertion(header);
   } catch (error) {
     expect(error).toBeInstanceOf(AgentAssertionError);
-    expect((error as AgentAssertionError).reason).toBe('malformed');
-    expect((error as AgentAssertionError).code).toBe('malformed');
+    expect((error as AgentAssertionError).reason).toBe('malformed_assertion');
+    expect((error as AgentAssertionError).code).toBe('malformed_assertion');
     return (error as AgentAssertionError).message;
   }
   throw new Error('expected AgentAssertionError');
@@ -40,6 +41,28 @@ describe('decodeAgentAssertion', () => {
       signature: KEY.signBase64('agent-123:task-123:2026-04-23T00:00:00Z'),
     });
     expect(encodeAgentAssertion(CLAIMS)).toBe(HEADER);
+  });
+
+  it('escapes every string exactly as JSON.stringify does', () => {
+    const values = [
+      'plain',
+      'q"uote',
+      'back\\slash',
+      'tab\tnl\n',
+      '\u0000\u001f\u007f',
+      'é✓😀',
+      '\ud800lone',
+      'x\u2028y',
+    ];
+    for (const value of values) {
+      const claims = { agentRuntimeId: value, taskId: value, timestamp: value, signature: value };
+      const json = `{"agent_runtime_id":${JSON.stringify(value)},"signature":${JSON.stringify(value)},"task_id":${JSON.stringify(value)},"timestamp":${JSON.stringify(value)}}`;
+      expect(encodeAgentAssertion(claims)).toBe(
+        `AgentAssertion ${Buffer.from(json, 'utf8').toString('base64url')}`,
+      );
+      if (!value.includes('\ud800'))
+        expect(decodeAgentAssertion(encodeAgentAssertion(claims))).toEqual(claims);
+    }
   });
 
   const sig = CLAIMS.signature;
@@ -94,6 +117,17 @@ describe('decodeAgentAssertion', () => {
     ],
     ['a number value', token(`{${good.replace('"t"', '7')}}`), 'key "task_id" is not a string'],
     ['a null value', token(`{${good.replace('"a"', 'null')}}`), 'key "agent_runtime_id" is not a string'],
+    ['a duplicate task_id', token(`{"task_id":"other",${good}}`), 'duplicate key "task_id"'],
+    [
+      'a duplicate key spelled with an escape',
+      token(`{${good},"task\\u005fid":"t"}`),
+      'duplicate key "task_id"',
+    ],
+    [
+      'a duplicate key after whitespace',
+      token(`{ ${good} , "signature" : "${sig}" }`),
+      'duplicate key "signature"',
+    ],
   ];
   it.each(cases)('rejects %s', (_name, header, message) => {
     expect(malformedMessage(header)).toBe(`malformed AgentAssertion: ${message}`);
@@ -124,13 +158,13 @@ describe('verifyAgentAssertion', () => {
     expect(at('2026-04-22T23:55:00Z')).toEqual({ ok: true, claims: CLAIMS, ageSeconds: -300 });
     expect(at('2026-04-23T00:05:01Z')).toEqual({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s old (window 300s)',
       claims: CLAIMS,
     });
     expect(at('2026-04-22T23:54:59Z')).toEqual({
       ok: false,
-      reason: 'future',
+      reason: 'future_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s in the future (window 300s)',
       claims: CLAIMS,
     });
@@ -141,7 +175,7 @@ describe('verifyAgentAssertion', () => {
       verifyAgentAssertion(HEADER, { ...options, windowSeconds: 10, now: new Date('2026-04-23T00:00:11Z') }),
     ).toMatchObject({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 11s old (window 10s)',
     });
   });
@@ -149,7 +183,7 @@ describe('verifyAgentAssertion', () => {
   it('reports a malformed header without claims', () => {
     expect(verifyAgentAssertion('Bearer x', options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'malformed AgentAssertion: scheme must be exactly "AgentAssertion" followed by one space',
     });
   });
@@ -197,14 +231,14 @@ describe('verifyAgentAssertion', () => {
     const badSignature = encodeAgentAssertion({ ...CLAIMS, signature: 'AAAA' });
     expect(verifyAgentAssertion(badSignature, options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'signature is not 64 bytes of standard base64',
       claims: decodeAgentAssertion(badSignature),
     });
     const badTimestamp = encodeAgentAssertion({ ...CLAIMS, timestamp: '2026-04-23T00:00:00.000Z' });
     expect(verifyAgentAssertion(badTimestamp, options)).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_assertion',
       message: 'timestamp "2026-04-23T00:00:00.000Z" is not RFC 3339 seconds with Z',
       claims: decodeAgentAssertion(badTimestamp),
     });
@@ -232,24 +266,24 @@ describe('verifyTaskRegistrationSignature', () => {
     });
     expect(verifyTaskRegistrationSignature({ ...base, now: new Date('2026-04-23T00:05:01Z') })).toEqual({
       ok: false,
-      reason: 'stale',
+      reason: 'stale_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 301s old (window 300s)',
     });
     expect(
       verifyTaskRegistrationSignature({ ...base, windowSeconds: 5, now: new Date('2026-04-22T23:59:54Z') }),
     ).toEqual({
       ok: false,
-      reason: 'future',
+      reason: 'future_timestamp',
       message: 'timestamp 2026-04-23T00:00:00Z is 6s in the future (window 5s)',
     });
     expect(verifyTaskRegistrationSignature({ ...base, signature: `${body.signature}x` })).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_registration',
       message: 'signature is not 64 bytes of standard base64',
     });
     expect(verifyTaskRegistrationSignature({ ...base, timestamp: 'yesterday' })).toEqual({
       ok: false,
-      reason: 'malformed',
+      reason: 'malformed_registration',
       message: 'timestamp "yesterday" is not RFC 3339 seconds with Z',
     });
   });

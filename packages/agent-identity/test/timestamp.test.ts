@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTimestampFormatter, formatAgentTimestamp, parseAgentTimestamp } from './timestamp.js';
+import { createTimestampFormatter, formatAgentTimestamp, parseAgentTimestamp } from '../src/timestamp.js';
 
 describe('agent timestamps', () => {
   it('formats whole seconds with Z', () => {

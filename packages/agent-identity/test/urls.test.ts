@@ -4,10 +4,11 @@ import {
   agentTaskRegistrationUrl,
   biscuitUrl,
   DEFAULT_CHATGPT_BASE_URL,
+  httpEquivalentUrl,
   isAgentAssertionHost,
   normalizeChatgptBaseUrl,
   resolveAuthapiBaseUrl,
-} from './urls.js';
+} from '../src/urls.js';
 
 describe('normalizeChatgptBaseUrl', () => {
   const cases: Array<[string, string]> = [
@@ -108,7 +109,6 @@ describe('isAgentAssertionHost', () => {
     'http://10.0.0.1/',
     'http://[::2]/',
     'http://localhost.evil.com/',
-    'ws://localhost/',
     'file:///etc/passwd',
     'not a url',
   ];
@@ -116,5 +116,39 @@ describe('isAgentAssertionHost', () => {
   it.each(no)('rejects %s', (url) => expect(isAgentAssertionHost(url)).toBe(false));
   it('takes URL objects', () => {
     expect(isAgentAssertionHost(new URL('https://chatgpt.com/'))).toBe(true);
+  });
+  // Every http(s) case above, as its websocket twin: the same answer.
+  const twin = (url: string) => url.replace(/^http(s?):/, 'ws$1:');
+  it.each([
+    ...yes.map((u) => [twin(u), true] as const),
+    ...no.filter((u) => u.startsWith('http')).map((u) => [twin(u), false] as const),
+  ])('decides %s as its http twin (%s)', (url, expected) => expect(isAgentAssertionHost(url)).toBe(expected));
+  it('decides each scheme: wss like https, ws like http', () => {
+    expect(isAgentAssertionHost('wss://chatgpt.com/backend-api/codex/responses')).toBe(true);
+    expect(isAgentAssertionHost('ws://chatgpt.com/backend-api/codex/responses')).toBe(false);
+    expect(isAgentAssertionHost('ws://127.0.0.1:9000/backend-api/codex/responses')).toBe(true);
+    expect(isAgentAssertionHost('wss://localhost/')).toBe(true);
+    expect(isAgentAssertionHost('wss://evil.com/')).toBe(false);
+    expect(isAgentAssertionHost(new URL('wss://ab.chatgpt.com/'))).toBe(true);
+  });
+});
+
+describe('httpEquivalentUrl', () => {
+  it.each([
+    ['ws://127.0.0.1:9000/a?b=1#c', 'http://127.0.0.1:9000/a?b=1#c'],
+    ['wss://chatgpt.com/backend-api/codex/responses', 'https://chatgpt.com/backend-api/codex/responses'],
+    ['wss://chatgpt.com:443/x', 'https://chatgpt.com/x'],
+    ['ws://localhost:80/', 'http://localhost/'],
+    ['wss://chatgpt.com:8443/', 'https://chatgpt.com:8443/'],
+    ['http://localhost:3000/', 'http://localhost:3000/'],
+    ['https://chatgpt.com/', 'https://chatgpt.com/'],
+    ['blob:https://chatgpt.com/x', 'blob:https://chatgpt.com/x'],
+    ['file:///etc/passwd', 'file:///etc/passwd'],
+  ])('%s → %s', (input, expected) => {
+    const url = new URL(input);
+    const mapped = httpEquivalentUrl(url);
+    expect(mapped.href).toBe(expected);
+    expect(url.href).toBe(new URL(input).href);
+    expect(mapped).not.toBe(url);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AgentKeyError } from './errors.js';
-import { encodeSshEd25519PublicKey, parseSshEd25519PublicKey } from './ssh.js';
+import { AgentKeyError } from '../src/errors.js';
+import { encodeSshEd25519PublicKey, parseSshEd25519PublicKey } from '../src/ssh.js';
+import { GOLDEN } from './golden-vector.js';
 
-const PUBLIC_KEY = Buffer.from('ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c', 'hex');
-const SSH = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs';
+const PUBLIC_KEY = Buffer.from(GOLDEN.publicKeyHex, 'hex');
+const SSH = GOLDEN.publicKeySsh;
 
 function parseError(text: string): { code: string; message: string } {
   try {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentAssertion, verifyAgentAssertion } from './assertion.js';
-import { AgentIdentityError, AgentKeyError, AgentRuntimeMismatchError } from './errors.js';
-import { AgentKey } from './keys.js';
-import { sealTaskId } from './sealed.js';
-import { createAgentSigner } from './signer.js';
+import { decodeAgentAssertion, verifyAgentAssertion } from '../src/assertion.js';
+import { AgentIdentityError, AgentKeyError, AgentRuntimeMismatchError } from '../src/errors.js';
+import { AgentKey } from '../src/keys.js';
+import { sealTaskId } from '../src/sealed.js';
+import { createAgentSigner } from '../src/signer.js';
+import { GOLDEN_SEED } from './golden-vector.js';
 
-const KEY = AgentKey.fromSeed(new Uint8Array(32).fill(7));
+const KEY = AgentKey.fromSeed(GOLDEN_SEED);
 const NOW = new Date('2026-04-23T00:00:00Z');
 
 describe('createAgentSigner', () => {

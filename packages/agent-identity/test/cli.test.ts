@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentAssertion } from './assertion.js';
-import { type CliIo, main, USAGE } from './cli-main.js';
-import { AgentKey } from './keys.js';
+import { decodeAgentAssertion } from '../src/assertion.js';
+import { type CliIo, main, USAGE } from '../src/cli-main.js';
+import { AgentKey } from '../src/keys.js';
+import { GOLDEN } from './golden-vector.js';
 
-const HEADER =
-  'AgentAssertion eyJhZ2VudF9ydW50aW1lX2lkIjoiYWdlbnQtMTIzIiwic2lnbmF0dXJlIjoiK0dsck9LUi9GSHh4aGttT2hnNWhqMTkrNU83aE0yTWd4TnJnVGZSZ0lYOENZbjEzQUpFU3Y1eVhrd3dVQzlqRGQ4Y3ZRUk11MWY4UHliZjYvTEJnRHc9PSIsInRhc2tfaWQiOiJ0YXNrLTEyMyIsInRpbWVzdGFtcCI6IjIwMjYtMDQtMjNUMDA6MDA6MDBaIn0';
-const SSH = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs';
-const PKCS8_V1 = 'MC4CAQAwBQYDK2VwBCIEIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH';
+const HEADER = GOLDEN.header;
+const SSH = GOLDEN.publicKeySsh;
+const PKCS8_V1 = GOLDEN.pkcs8V1Base64;
 const NOW = new Date('2026-04-23T00:01:00Z');
 
 async function run(argv: string[], files: Record<string, string> = {}) {
@@ -102,21 +102,21 @@ describe('codex-ts-agent-identity inspect', () => {
     expect(await run(['inspect', HEADER, '--public-key', SSH, '--now', '2026-04-23T01:00:00Z'])).toEqual({
       code: 1,
       stdout: decoded(
-        'NO — stale: timestamp 2026-04-23T00:00:00Z is 3600s old (window 300s)',
+        'NO — stale_timestamp: timestamp 2026-04-23T00:00:00Z is 3600s old (window 300s)',
         '3600s (about 60 min)',
       ),
       stderr: '',
     });
     expect(await run(['inspect', HEADER, '--public-key', SSH, '--window-seconds', '30'])).toMatchObject({
       code: 1,
-      stdout: decoded('NO — stale: timestamp 2026-04-23T00:00:00Z is 60s old (window 30s)'),
+      stdout: decoded('NO — stale_timestamp: timestamp 2026-04-23T00:00:00Z is 60s old (window 30s)'),
     });
     expect(
       await run(['inspect', HEADER, '--public-key', SSH, '--now', '2026-04-22T23:50:00Z']),
     ).toMatchObject({
       code: 1,
       stdout: decoded(
-        'NO — future: timestamp 2026-04-23T00:00:00Z is 600s in the future (window 300s)',
+        'NO — future_timestamp: timestamp 2026-04-23T00:00:00Z is 600s in the future (window 300s)',
         '-600s (about 10 min) (in the future)',
       ),
     });
@@ -138,12 +138,12 @@ describe('codex-ts-agent-identity inspect', () => {
       code: 1,
       stdout: '',
       stderr:
-        'error: malformed: malformed AgentAssertion: scheme must be exactly "AgentAssertion" followed by one space\n',
+        'error: malformed_assertion: malformed AgentAssertion: scheme must be exactly "AgentAssertion" followed by one space\n',
     });
     const extra = `AgentAssertion ${Buffer.from('{"agent_runtime_id":"a","signature":"s","task_id":"t","timestamp":"x","x":"y"}').toString('base64url')}`;
     expect(await run(['inspect', extra, '--json'])).toEqual({
       code: 1,
-      stdout: `${JSON.stringify({ verified: false, reason: 'malformed', message: 'malformed AgentAssertion: unexpected key(s) "x"' }, null, 2)}\n`,
+      stdout: `${JSON.stringify({ verified: false, reason: 'malformed_assertion', message: 'malformed AgentAssertion: unexpected key(s) "x"' }, null, 2)}\n`,
       stderr: '',
     });
   });
