@@ -28,7 +28,7 @@ function mimeFor(name: string): string {
 }
 
 function blobUrl(ctx: Ctx, file: FileRecord): string {
-  return `${ctx.app.url}/files-blob/${file.fileId}?sig=${file.signature}`;
+  return `${ctx.app.uploadUrl || ctx.app.url}/files-blob/${file.fileId}?sig=${file.signature}`;
 }
 
 /** POST /backend-api/files {file_name, file_size, use_case} → {file_id, upload_url} */
@@ -62,6 +62,7 @@ function signedFile(ctx: Ctx): FileRecord {
 
 /** PUT /files-blob/{id}?sig=… : the upload target (plays the blob store; the URL is the capability). */
 async function putBlob(ctx: Ctx): Promise<void> {
+  ctx.record.authScheme = sentScheme(ctx);
   const file = signedFile(ctx);
   if (header(ctx.req, 'x-ms-blob-type') !== undefined && header(ctx.req, 'x-ms-blob-type') !== 'BlockBlob') {
     throw new HttpError(400, 'invalid_blob_type', 'x-ms-blob-type must be BlockBlob');
@@ -102,7 +103,19 @@ function uploaded(ctx: Ctx): void {
 export function fileRoutes(router: Router): void {
   router
     .add('POST', '/backend-api/files', 'protected', createFile)
-    .add('POST', '/backend-api/files/:id/uploaded', 'protected', uploaded)
-    .add('PUT', '/files-blob/:id', 'public', putBlob)
-    .add('GET', '/files-blob/:id', 'public', getBlob);
+    .add('POST', '/backend-api/files/:id/uploaded', 'protected', uploaded);
+  blobRoutes(router);
+}
+
+/** The blob store's routes (also served alone by the separate upload host). */
+export function blobRoutes(router: Router): void {
+  router.add('PUT', '/files-blob/:id', 'public', putBlob).add('GET', '/files-blob/:id', 'public', getBlob);
+}
+
+/** The scheme of an `Authorization` header a client sent to the blob store (recorded, never accepted). */
+function sentScheme(ctx: Ctx): 'bearer' | 'assertion' | 'none' {
+  const value = header(ctx.req, 'authorization') ?? '';
+  if (/^Bearer /.test(value)) return 'bearer';
+  if (/^AgentAssertion /.test(value)) return 'assertion';
+  return 'none';
 }

@@ -18,6 +18,7 @@ export type {
   DevTokens,
   DevUserInfo,
   IssueTokensOptions,
+  SeedCloudTask,
   TaskKind,
 } from './types.js';
 

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
 import { authenticate } from './auth.js';
+import { cloudTaskSeedingRoutes } from './cloud-task-seeding.js';
 import { codexRoutes } from './codex.js';
 import { connectorRoutes } from './connectors.js';
 import { devRoutes } from './dev.js';
@@ -38,6 +39,7 @@ export function buildRouter(): Router {
   remoteControlRoutes(router);
   oauthRoutes(router);
   devRoutes(router);
+  cloudTaskSeedingRoutes(router);
   return router;
 }
 
