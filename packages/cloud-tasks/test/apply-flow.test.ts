@@ -17,10 +17,12 @@ describe.each([
   ({ flag, scheme }) => {
     let backend: DevBackend;
     let cloud: HttpCloudBackend;
+    let accountId: string;
 
     beforeAll(async () => {
       backend = await startDevBackend();
       const tokens = await backend.issueTokens({ email: `apply-${flag}@example.com` });
+      accountId = tokens.account_id;
       const auth: AuthProvider =
         flag === 'off'
           ? bearerAuthProvider({ token: tokens.access_token, accountId: tokens.account_id })
@@ -98,6 +100,43 @@ describe.each([
       const seen = backend.requests();
       expect(new Set(seen.map((r) => r.authScheme))).toEqual(new Set([scheme]));
       expect(seen.every((r) => r.status === 200)).toBe(true);
+    });
+
+    it('seeded tasks: one that edits the repo applies, one that conflicts names its paths, a non-unified one is refused', async () => {
+      const repo = makeRepo();
+      const edit = backend.seedCloudTask({
+        accountId,
+        title: 'edit app',
+        diff: 'diff --git a/src/app.txt b/src/app.txt\n--- a/src/app.txt\n+++ b/src/app.txt\n@@ -1,3 +1,3 @@\n one\n-two\n+2\n three\n',
+      });
+      const clash = backend.seedCloudTask({ accountId, title: 'clash', diff: conflicting });
+      const prose = backend.seedCloudTask({ accountId, title: 'prose', diff: 'I changed the file for you.' });
+
+      const before = treeHash(repo);
+      expect((await cloud.applyTaskPreflight(edit, { cwd: repo })).status).toBe('success');
+      expect(treeHash(repo)).toBe(before);
+      expect((await cloud.applyTask(edit, { cwd: repo })).status).toBe('success');
+      expect(readFileSync(join(repo, 'src', 'app.txt'), 'utf8')).toBe('one\n2\nthree\n');
+
+      const afterEdit = treeHash(repo);
+      expect(await cloud.applyTaskPreflight(clash, { cwd: repo })).toEqual({
+        applied: false,
+        status: 'partial',
+        message: 'Preflight: 1 file would apply, 1 file in conflict, 1 file skipped',
+        skippedPaths: ['missing.txt'],
+        conflictPaths: ['src/app.txt'],
+      });
+      expect(treeHash(repo)).toBe(afterEdit);
+
+      expect(await cloud.applyTask(prose, { cwd: repo })).toEqual({
+        applied: false,
+        status: 'error',
+        message: NOT_UNIFIED_MESSAGE,
+        skippedPaths: [],
+        conflictPaths: [],
+      });
+      expect(treeHash(repo)).toBe(afterEdit);
+      expect(new Set(backend.requests().map((r) => r.authScheme))).toEqual(new Set([scheme]));
     });
   },
 );

@@ -9,14 +9,15 @@ import {
 import type { AuthProvider } from '@codex-ts/auth-provider';
 
 /**
- * A small provider for tests with the flag on: it registers an agent identity and one background task with the
- * dev backend (agent-identity's registration client) and sends a fresh `AgentAssertion` for the background task
- * on every request to the backend's origin, and nothing anywhere else.
+ * A small provider for tests with the flag on: it registers an agent identity and one task with the dev backend
+ * (agent-identity's registration client) — a background task, or a thread task with `threadId` — and sends a
+ * fresh `AgentAssertion` for it on every request to the backend's origin, and nothing anywhere else.
  */
 export async function backgroundAssertionProvider(o: {
   chatgptBaseUrl: string;
   accessToken: string;
   accountId: string;
+  threadId?: string;
 }): Promise<AuthProvider> {
   const key = AgentKey.generate();
   const originalUrl = `${o.chatgptBaseUrl}/v1/agent/register`;
@@ -33,7 +34,11 @@ export async function backgroundAssertionProvider(o: {
     abom: buildAbom({ sessionSource: 'exec', version: '0.0.0-test' }),
   });
   const signer = createAgentSigner({ agentRuntimeId: runtime, key });
-  const task = await registerAgentTask({ authapiBaseUrl: o.chatgptBaseUrl, signer, kind: 'background' });
+  const task = await registerAgentTask({
+    authapiBaseUrl: o.chatgptBaseUrl,
+    signer,
+    ...(o.threadId === undefined ? { kind: 'background' } : { kind: 'thread', externalTaskRef: o.threadId }),
+  });
   const origin = new URL(o.chatgptBaseUrl).origin;
   const authorizes = (url: URL) => url.origin === origin;
   return {
