@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type CloudEnvironment,
@@ -49,6 +52,33 @@ describe('GitHub remotes', () => {
       'https://github.com/me/fork.git',
       'git@github.com:up/stream.git',
     ]);
+  });
+
+  it('falls back to `git remote -v` when git config lists no remote URL', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'codex-ts-fake-git-'));
+    const script = [
+      '#!/bin/sh',
+      'if [ "$1" = "config" ]; then exit 1; fi',
+      'if [ "$1" = "remote" ] && [ "$2" = "-v" ]; then',
+      "  printf 'backup\\tgit@github.com:b/backup.git (fetch)\\nbackup\\tgit@github.com:b/backup.git (push)\\n'",
+      "  printf 'origin\\thttps://github.com/o/main (fetch)\\norigin\\thttps://github.com/o/main (push)\\n'",
+      '  exit 0',
+      'fi',
+      'exit 2',
+      '',
+    ].join('\n');
+    writeFileSync(join(bin, 'git'), script);
+    chmodSync(join(bin, 'git'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}${delimiter}${path}`;
+    try {
+      expect(await gitRemoteUrls(tmpdir())).toEqual([
+        'https://github.com/o/main',
+        'git@github.com:b/backup.git',
+      ]);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
 
