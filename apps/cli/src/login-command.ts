@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import type { CliIo } from './io.js';
 
@@ -39,8 +40,7 @@ export function runLogin(argv: readonly string[], io: CliIo): Promise<number> {
     });
     child.on('exit', (code, signal) => {
       if (code !== null) resolve(code);
-      else
-        resolve(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : signal === 'SIGKILL' ? 9 : 1));
+      else resolve(128 + (signal ? (constants.signals[signal] ?? 1) : 1));
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { AuthProvider, FetchLike } from '@codex-ts/auth-provider';
+import type { AuthFetchInit, AuthProvider, FetchLike } from '@codex-ts/auth-provider';
 import { createdFileSchema, uploadedFileSchema } from './schemas/files.js';
 import { type CallOptions, decodeJson, invalidResponse, type Transport } from './transport.js';
 
@@ -72,7 +72,7 @@ export async function uploadFile(
   });
 
   const uploadUrl = new URL(created.upload_url);
-  const init: RequestInit = {
+  const init: AuthFetchInit = {
     method: 'PUT',
     headers: { 'x-ms-blob-type': 'BlockBlob' },
     body: contents,
@@ -84,8 +84,8 @@ export async function uploadFile(
     uploadUrl,
     () =>
       authorizesDestination
-        ? transport.authFetch(auth)(uploadUrl, init as Parameters<ReturnType<Transport['authFetch']>>[1])
-        : (plainFetch ?? (globalThis.fetch as unknown as FetchLike))(uploadUrl.href, init as object),
+        ? transport.authFetch(auth)(uploadUrl, init)
+        : (plainFetch ?? (globalThis.fetch as unknown as FetchLike))(uploadUrl.href, init),
     signal,
   );
 
