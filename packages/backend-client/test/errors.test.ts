@@ -1,4 +1,5 @@
-import { AuthUnavailableError, isAuthUnavailableError } from '@codex-ts/auth-provider';
+import { inspect } from 'node:util';
+import { AuthUnavailableError, bearerAuthProvider, isAuthUnavailableError } from '@codex-ts/auth-provider';
 import { recordingAuthProvider, startScriptedServer } from '@codex-ts/auth-provider/testing';
 import { describe, expect, it } from 'vitest';
 import { BackendClient, BackendError, isBackendError } from '../src/index.js';
@@ -134,5 +135,44 @@ describe('typed errors', () => {
     });
     const refusal = await refusing.getRateLimits().catch((e: unknown) => e);
     expect(isAuthUnavailableError(refusal) && refusal.reason).toBe('not_logged_in');
+  });
+
+  it('an aborted call rejects with the signal’s reason and sends nothing', async () => {
+    const server = await startScriptedServer([{ status: 200, body: '{"items":[]}' }]);
+    try {
+      const client = new BackendClient({
+        baseUrl: `${server.url}/backend-api`,
+        auth: recordingAuthProvider(),
+      });
+      const controller = new AbortController();
+      const reason = new Error('user pressed ctrl-c');
+      controller.abort(reason);
+      await expect(client.listTasks({ signal: controller.signal })).rejects.toBe(reason);
+      expect(server.seen).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('neither the client nor its errors show the credential', async () => {
+    const token = 'secret-access-token-123';
+    const server = await startScriptedServer([{ status: 500, body: 'nope' }]);
+    try {
+      const client = new BackendClient({
+        baseUrl: `${server.url}/backend-api`,
+        auth: bearerAuthProvider({ token }),
+      });
+      const error = await failure(client.getRateLimits());
+      const shown = [
+        inspect(client, { depth: 8, showHidden: true }),
+        inspect(error),
+        JSON.stringify(error),
+        JSON.stringify(client),
+      ];
+      for (const text of shown) expect(text).not.toContain(token);
+      expect(server.seen[0]?.headers.authorization).toBe(`Bearer ${token}`);
+    } finally {
+      await server.close();
+    }
   });
 });
