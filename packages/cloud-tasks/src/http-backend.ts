@@ -1,4 +1,10 @@
-import { assistantMessages, type BackendClient, unifiedDiff, userPrompt } from '@codex-ts/backend-client';
+import {
+  assistantMessages,
+  type BackendClient,
+  type TaskDetails,
+  unifiedDiff,
+  userPrompt,
+} from '@codex-ts/backend-client';
 import type { CallOptions, CloudBackend, ListTasksOptions } from './cloud-backend.js';
 import { createTaskBody } from './create-task-body.js';
 import { applyUnifiedDiff } from './git-apply.js';
@@ -27,9 +33,21 @@ export const DEFAULT_TASK_PAGE_SIZE = 20;
 /** Cloud tasks over the ChatGPT backend (`wham/…` or `api/codex/…`), through a `BackendClient`. */
 export class HttpCloudBackend implements CloudBackend {
   readonly #client: BackendClient;
+  /** Detail fetches in flight (without a signal): concurrent readers of one task share one request. */
+  readonly #inflight = new Map<string, Promise<TaskDetails>>();
 
   constructor(client: BackendClient) {
     this.#client = client;
+  }
+
+  #details(id: string, options: CallOptions): Promise<TaskDetails> {
+    if (options.signal) return this.#client.getTaskDetails(id, options);
+    let pending = this.#inflight.get(id);
+    if (!pending) {
+      pending = this.#client.getTaskDetails(id).finally(() => this.#inflight.delete(id));
+      this.#inflight.set(id, pending);
+    }
+    return pending;
   }
 
   async listTasks(options: ListTasksOptions = {}): Promise<TaskListPage> {
@@ -47,19 +65,19 @@ export class HttpCloudBackend implements CloudBackend {
   }
 
   async getTaskSummary(id: string, options: CallOptions = {}): Promise<TaskSummary> {
-    return summaryFromDetails(await this.#client.getTaskDetails(id, options));
+    return summaryFromDetails(await this.#details(id, options));
   }
 
   async getTaskDiff(id: string, options: CallOptions = {}): Promise<string | undefined> {
-    return unifiedDiff(await this.#client.getTaskDetails(id, options));
+    return unifiedDiff(await this.#details(id, options));
   }
 
   async getTaskMessages(id: string, options: CallOptions = {}): Promise<readonly string[]> {
-    return assistantMessages(await this.#client.getTaskDetails(id, options));
+    return assistantMessages(await this.#details(id, options));
   }
 
   async getTaskText(id: string, options: CallOptions = {}): Promise<TaskText> {
-    const details = await this.#client.getTaskDetails(id, options);
+    const details = await this.#details(id, options);
     const turn = details.current_assistant_turn;
     return {
       prompt: userPrompt(details),
@@ -76,7 +94,7 @@ export class HttpCloudBackend implements CloudBackend {
     turnId: string,
     options: CallOptions = {},
   ): Promise<readonly TurnAttempt[]> {
-    const details = await this.#client.getTaskDetails(id, options);
+    const details = await this.#details(id, options);
     const siblings = await this.#client.listSiblingTurns(id, turnId, options);
     const current = details.current_assistant_turn;
     const turns = current?.id === turnId ? [current, ...siblings.sibling_turns] : siblings.sibling_turns;
