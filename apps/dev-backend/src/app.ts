@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from './analytics-store.js';
+import type { AppsMcpStore } from './apps-mcp-store.js';
 import type { BiscuitStore } from './biscuits.js';
 import type { Clock } from './clock.js';
 import type { FaultList } from './faults.js';
@@ -25,7 +26,13 @@ export interface ResolvedOptions {
 }
 
 /** In-memory only (lost on restart): the stores each feature owns, composed by `startDevBackend`. */
-export interface MemoryStore extends OAuthStore, EnrollmentStore, CloudTaskStore, FileStore, AnalyticsStore {}
+export interface MemoryStore
+  extends OAuthStore,
+    EnrollmentStore,
+    CloudTaskStore,
+    FileStore,
+    AnalyticsStore,
+    AppsMcpStore {}
 
 /** Everything a handler can reach. */
 export interface App {

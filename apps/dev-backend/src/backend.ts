@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAnalyticsStore } from './analytics-store.js';
 import type { App, ResolvedOptions } from './app.js';
+import { createAppsMcpStore } from './apps-mcp-store.js';
 import { BiscuitStore } from './biscuits.js';
 import { Clock } from './clock.js';
 import { seedCloudTask } from './cloud-task-seeding.js';
@@ -76,6 +77,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       ...createCloudTaskStore(),
       ...createFileStore(),
       ...createAnalyticsStore(),
+      ...createAppsMcpStore(),
     },
     url: '',
     uploadUrl: '',
@@ -118,6 +120,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     issueTokens: (o) => issueDevTokens(app, o),
     requests: (filter) => app.log.list(filter),
     clearRequests: () => app.log.clear(),
+    analyticsEvents: () => structuredClone(app.memory.analyticsEvents),
     injectFault: (fault) => {
       app.faults.add(fault);
     },
@@ -133,6 +136,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
+        for (const session of app.memory.appsMcpSessions.values()) void session.transport.close();
         wss.close();
         let open = uploadHost ? 2 : 1;
         const closed = () => {

@@ -171,6 +171,11 @@ async function postRemoteControlSend(ctx: Ctx): Promise<void> {
   });
 }
 
+/** GET /dev/analytics-events: the analytics events the backend recorded, oldest first (the last 1000). */
+function getAnalyticsEvents(ctx: Ctx): void {
+  sendJson(ctx.res, 200, ctx.app.memory.analyticsEvents);
+}
+
 function page(ctx: Ctx): void {
   sendHtml(ctx.res, 200, renderDevPage(ctx.app));
 }
@@ -182,6 +187,7 @@ export function devRoutes(router: Router): void {
     .add('POST', '/dev/tokens', 'public', postTokens)
     .add('GET', '/dev/requests', 'public', getRequests)
     .add('DELETE', '/dev/requests', 'public', deleteRequests)
+    .add('GET', '/dev/analytics-events', 'public', getAnalyticsEvents)
     .add('POST', '/dev/faults', 'public', postFault)
     .add('GET', '/dev/faults', 'public', getFaults)
     .add('DELETE', '/dev/faults', 'public', deleteFaults)

@@ -10,6 +10,7 @@ import { AUTHORIZATION_ERROR_HEADER } from '@codex-ts/agent-identity';
 import { WebSocketServer } from 'ws';
 import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
+import { appsMcpRoutes } from './apps-mcp.js';
 import { authenticate } from './auth.js';
 import { cloudTaskSeedingRoutes } from './cloud-task-seeding.js';
 import { codexRoutes } from './codex.js';
@@ -35,6 +36,7 @@ export function buildRouter(): Router {
   codexRoutes(router);
   fileRoutes(router);
   connectorRoutes(router);
+  appsMcpRoutes(router);
   responsesRoutes(router);
   remoteControlRoutes(router);
   oauthRoutes(router);

@@ -112,6 +112,8 @@ export interface DevBackend {
   issueTokens(o?: IssueTokensOptions): Promise<DevTokens>;
   requests(filter?: { path?: string; method?: string }): DevRequestRecord[];
   clearRequests(): void;
+  /** The analytics events received at `POST /backend-api/codex/analytics-events/events`, oldest first (last 1000). */
+  analyticsEvents(): unknown[];
   injectFault(fault: DevFault): void;
   clearFaults(): void;
   users(): DevUserInfo[];

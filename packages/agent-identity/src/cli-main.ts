@@ -115,7 +115,9 @@ async function loadPrivateKeyFile(path: string, io: CliIo): Promise<VerifyKey> {
   if (text.startsWith('{')) {
     let record: unknown;
     try {
-      record = (JSON.parse(text) as { agent_identity?: unknown }).agent_identity;
+      // login keeps its record under codex_ts_agent_identity; upstream 0.122 under agent_identity.
+      const doc = JSON.parse(text) as { agent_identity?: unknown; codex_ts_agent_identity?: unknown };
+      record = doc.codex_ts_agent_identity ?? doc.agent_identity;
     } catch {
       throw new UsageError(`${path} is not valid JSON`);
     }

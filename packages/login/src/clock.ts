@@ -5,6 +5,12 @@
 export class AgentClock {
   #offsetMs = 0;
   #corrected = false;
+  #version = 0;
+
+  /** Changes when the offset does (caches of signed headers compare it). */
+  get version(): number {
+    return this.#version;
+  }
 
   get offsetMs(): number {
     return this.#offsetMs;
@@ -27,6 +33,7 @@ export class AgentClock {
     const serverMs = Date.parse(dateHeader);
     if (!Number.isFinite(serverMs)) return false;
     this.#corrected = true;
+    this.#version++;
     // Date has whole-second precision: the server second started at serverMs, so aim at its middle.
     this.#offsetMs = serverMs + 500 - receivedAtMs;
     if (Math.abs(this.#offsetMs) < 1000) this.#offsetMs = 0;

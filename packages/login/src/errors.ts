@@ -1,3 +1,5 @@
+import { AuthUnavailableError } from '@codex-ts/auth-provider';
+
 /** Every error this package throws on purpose carries a stable string `code` and never a secret. */
 export class LoginError extends Error {
   readonly code: string;
@@ -8,23 +10,18 @@ export class LoginError extends Error {
   }
 }
 
-/** config.toml could not be read or has a value of the wrong shape. Names the file, the key and what was expected. */
-export class ConfigError extends LoginError {
-  readonly path: string;
-  readonly key: string | undefined;
-  constructor(path: string, message: string, key?: string, options?: { cause?: unknown }) {
-    super('invalid_config', `${path}: ${message}`, options);
-    this.path = path;
-    this.key = key;
-  }
-}
-
 export type AuthFileErrorCode =
   | 'auth_file_unreadable'
   | 'auth_file_locked'
   | 'auth_file_corrupt'
   | 'auth_file_invalid'
-  | 'auth_file_write_failed';
+  | 'auth_file_write_failed'
+  | 'auth_file_not_regular'
+  | 'auth_file_lock_failed'
+  | 'auth_file_permission_denied'
+  | 'auth_file_read_only'
+  | 'auth_file_no_space'
+  | 'auth_file_bad_path';
 
 /** auth.json (or the store behind it) could not be read, parsed or written. The file is left untouched. */
 export class AuthFileError extends LoginError {
@@ -59,18 +56,24 @@ export class RefreshTokenError extends LoginError {
   }
 }
 
-/** No usable credentials (not logged in, or the auth mode cannot serve this request). */
-export class NotLoggedInError extends LoginError {
+/** No usable credentials: an auth-provider `AuthUnavailableError` with reason `not_logged_in`. */
+export class NotLoggedInError extends AuthUnavailableError {
   constructor(message = 'not logged in: run `codex-ts-login login` or set CODEX_API_KEY') {
     super('not_logged_in', message);
+    this.name = 'NotLoggedInError';
   }
 }
 
-/** A thread task could not be registered; the caller may retry (the next call registers again). */
-export class AgentTaskUnavailableError extends LoginError {
-  readonly retryable: boolean;
+/**
+ * A thread task could not be registered: an auth-provider `AuthUnavailableError` with reason
+ * `agent_task_unavailable`; `retryable` when the next call may succeed (it registers again).
+ */
+export class AgentTaskUnavailableError extends AuthUnavailableError {
   constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
-    super('agent_task_unavailable', message, options);
-    this.retryable = retryable;
+    super('agent_task_unavailable', message, {
+      retryable,
+      ...(options?.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.name = 'AgentTaskUnavailableError';
   }
 }

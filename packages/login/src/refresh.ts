@@ -3,10 +3,6 @@ import { type RefreshFailureReason, RefreshTokenError } from './errors.js';
 export const REFRESH_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 export const DEFAULT_REFRESH_TOKEN_URL = 'https://auth.openai.com/oauth/token';
 export const REFRESH_TOKEN_URL_OVERRIDE_ENV = 'CODEX_REFRESH_TOKEN_URL_OVERRIDE';
-/** Refresh when the access token expires within this window. */
-export const REFRESH_WINDOW_MS = 5 * 60_000;
-/** Without a parseable `exp`, refresh when `last_refresh` is older than this (upstream: 8 days). */
-export const TOKEN_REFRESH_INTERVAL_MS = 8 * 24 * 3600_000;
 
 export function refreshTokenUrl(env: NodeJS.ProcessEnv): string {
   const override = env[REFRESH_TOKEN_URL_OVERRIDE_ENV]?.trim();

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { type AuthDotJson, parseAuthDotJson, serializeAuthDotJson } from './auth-json.js';
 import { AuthFileError } from './errors.js';
+import { acquireFileLock, fileSystemError } from './file-lock.js';
 import { authJsonPath } from './home.js';
 import { withKeyedMutex } from './mutex.js';
 
@@ -41,15 +42,18 @@ export async function updateAuthStore(
 }
 
 export interface FileAuthStoreOptions {
-  /** Lock acquisition retries (proper-lockfile / `retry` options). Default waits up to ~30 s. */
-  lockRetries?: lockfile.LockOptions['retries'];
+  /** How long a transaction waits for another process holding login's lock (ms; 0: one attempt). Default 30 000. */
+  lockTimeoutMs?: number;
   /** Lock staleness in ms (default 10 000; the lock is kept fresh while held). */
   lockStaleMs?: number;
 }
 
-const DEFAULT_LOCK_RETRIES = { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true };
+const TEMP_MARKER = '.tmp-';
 
-/** `$CODEX_HOME/auth.json`: pretty JSON, mode 0600, atomic replace, cross-process lock `auth.json.lock`. */
+/**
+ * `$CODEX_HOME/auth.json`: pretty JSON, mode 0600, atomic replace. Transactions hold login's cross-process
+ * lock (`auth.json.codex-ts.lock`, see file-lock.ts), never upstream's `auth.json.lock`.
+ */
 export class FileAuthStore implements AuthStore {
   readonly kind = 'file' as const;
   readonly location: string;
@@ -61,53 +65,57 @@ export class FileAuthStore implements AuthStore {
   }
 
   async load(): Promise<AuthDotJson | undefined> {
-    const path = this.location;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
-      throw new AuthFileError('auth_file_unreadable', path, `cannot read auth.json (${code ?? 'error'})`, {
-        cause: err,
-      });
-    }
-    return parseAuthDotJson(text, path);
+    const text = await readRegularFile(this.location);
+    return text === undefined ? undefined : parseAuthDotJson(text, this.location);
   }
 
   async transaction<T>(fn: (tx: AuthTransaction) => Promise<T>): Promise<T> {
     const path = this.location;
+    return this.#locked(async () => {
+      const current = await this.load();
+      return fn({
+        current,
+        write: (next) => writeAtomically(path, serializeAuthDotJson(next)),
+        remove: () => removeFile(path),
+      });
+    });
+  }
+
+  /**
+   * Removes auth.json without reading it (logout of a corrupt file), under the lock, with any temp file a
+   * killed writer left. A path that is not a regular file is refused (AuthFileError), never removed.
+   * Returns true when a file was removed.
+   */
+  async discard(): Promise<boolean> {
+    const path = this.location;
+    return this.#locked(async () => {
+      const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot inspect auth.json'], true);
+      });
+      if (st === undefined) return false;
+      if (!st.isFile() && !st.isSymbolicLink()) throw notRegular(path, st);
+      await removeFile(path);
+      return true;
+    });
+  }
+
+  /** Under the in-process mutex and login's file lock; stale temp files go first (no writer is in flight). */
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const path = this.location;
     return withKeyedMutex(`file:${path}`, async () => {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      let release: () => Promise<void>;
       try {
-        release = await lockfile.lock(path, {
-          realpath: false,
-          stale: this.#options.lockStaleMs ?? 10_000,
-          retries: this.#options.lockRetries ?? DEFAULT_LOCK_RETRIES,
-          onCompromised: () => {
-            // The lock went stale while held (a very slow refresh); the write itself is still atomic.
-          },
-        });
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       } catch (err) {
-        throw new AuthFileError(
-          'auth_file_locked',
-          path,
-          'could not lock auth.json (another process holds it)',
-          {
-            cause: err,
-          },
-        );
+        throw fileSystemError(path, err, ['auth_file_write_failed', 'cannot create CODEX_HOME']);
       }
+      const release = await acquireFileLock(path, {
+        ...(this.#options.lockTimeoutMs !== undefined ? { timeoutMs: this.#options.lockTimeoutMs } : {}),
+        ...(this.#options.lockStaleMs !== undefined ? { staleMs: this.#options.lockStaleMs } : {}),
+      });
       try {
-        const current = await this.load();
-        return await fn({
-          current,
-          write: (next) => writeAtomically(path, serializeAuthDotJson(next)),
-          remove: async () => {
-            await rm(path, { force: true });
-          },
-        });
+        await removeStaleTempFiles(path);
+        return await fn();
       } finally {
         await release().catch(() => {});
       }
@@ -115,9 +123,81 @@ export class FileAuthStore implements AuthStore {
   }
 }
 
+/**
+ * Removes `auth.json.tmp-*` files beside `path`: temp files of a writer killed between create and rename.
+ * They hold secrets. Only call with login's lock held (a live writer's temp file exists only under it).
+ * Returns how many were removed.
+ */
+export async function removeStaleTempFiles(path: string): Promise<number> {
+  const prefix = `${basename(path)}${TEMP_MARKER}`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    await unlink(join(dirname(path), name)).then(
+      () => removed++,
+      () => {},
+    );
+  }
+  return removed;
+}
+
+async function removeFile(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (err) {
+    throw fileSystemError(path, err, ['auth_file_write_failed', 'cannot remove auth.json']);
+  }
+}
+
+function describeKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+function notRegular(path: string, st: Stats): AuthFileError {
+  return new AuthFileError(
+    'auth_file_not_regular',
+    path,
+    `auth.json is ${describeKind(st)}, not a regular file; move it away, then log in again`,
+  );
+}
+
+/**
+ * The text of a regular file, or undefined when there is none. Opens without blocking (a FIFO would block
+ * `open` until a writer comes) and refuses anything that is not a regular file.
+ */
+async function readRegularFile(path: string): Promise<string | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json'], true);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw notRegular(path, st);
+    return await fh.readFile('utf8');
+  } catch (err) {
+    if (err instanceof AuthFileError) throw err;
+    throw fileSystemError(path, err, ['auth_file_unreadable', 'cannot read auth.json'], true);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** temp file (0600) + fsync + rename + directory fsync. */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const tmp = `${path}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     const fh = await open(tmp, 'wx', 0o600);
     try {

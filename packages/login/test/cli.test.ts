@@ -82,7 +82,7 @@ describe('codex-ts-login main()', () => {
     const out = io(envFor(home));
     expect(await main(['logout'], out.io)).toBe(0);
     const after = io(envFor(home));
-    await main(['status', '--json'], after.io);
+    expect(await main(['status', '--json'], after.io)).toBe(1); // not logged in, as `codex login status`
     expect(JSON.parse(after.out.join('')).loggedIn).toBe(false);
   });
 
@@ -177,8 +177,9 @@ describe('other processes', () => {
     expect(before.tokens.access_token).not.toBe(tokens.access_token); // m refreshed (token was inside the window)
     // make it stale again on disk: write the old-style near-expiry token back with the current refresh token
     const stale = await backend.issueTokens({
-      userId: backend.identities().find((i) => i.agentRuntimeId === before.agent_identity.agent_runtime_id)!
-        .userId,
+      userId: backend
+        .identities()
+        .find((i) => i.agentRuntimeId === before.codex_ts_agent_identity.agent_runtime_id)!.userId,
       expiresIn: 60,
     });
     const doc = {
@@ -196,7 +197,8 @@ describe('other processes', () => {
     expect(registrations(backend)).toHaveLength(0);
     expect(taskRegistrations(backend)).toHaveLength(0);
     const after = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
-    expect(after.agent_identity).toEqual(before.agent_identity);
+    expect(after.codex_ts_agent_identity).toEqual(before.codex_ts_agent_identity);
+    expect(after.agent_identity).toBeUndefined();
     expect(after.tokens.refresh_token).not.toBe(stale.refresh_token);
     // the stored refresh token is the live one: one more refresh works
     const m2 = await managerFor(backend, home);

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
 import { type Logger as PinoLogger, pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { parseAuthDotJson } from '../src/auth-json.js';
 import { AuthManager, type AuthManagerOptions, REDACT_PATHS } from '../src/index.js';
 
 export { type DevBackend, type DevTokens, startDevBackend };
@@ -66,8 +67,17 @@ export function uniqueEmail(): string {
   return `user${emailCounter}-${process.pid}-${Date.now()}@example.com`;
 }
 
-/** The auth.json of a CODEX_HOME as it is on disk. */
-export function storedAuth(home: string) {
+/**
+ * The auth.json of a CODEX_HOME as login reads it (parseAuthDotJson): login's identity record is
+ * `agent_identity` (on disk `codex_ts_agent_identity`, or 0.122's adopted record). `rawAuth` is the file as is.
+ */
+export function storedAuth(home: string): ReturnType<typeof JSON.parse> {
+  const path = join(home, 'auth.json');
+  return parseAuthDotJson(readFileSync(path, 'utf8'), path);
+}
+
+/** The auth.json of a CODEX_HOME exactly as it is on disk. */
+export function rawAuth(home: string): ReturnType<typeof JSON.parse> {
   return JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
 }
 

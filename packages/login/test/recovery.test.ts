@@ -188,7 +188,7 @@ describe('401 on a bearer request', () => {
   it('the bearer fallback path also recovers', async () => {
     const { home } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
-    const p = m.bearerProvider();
+    const p = m.bootstrapProvider();
     backend.injectFault({
       path: '/backend-api/wham/usage',
       status: 401,

@@ -2,19 +2,18 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
+import { parseAuthDotJson, serializeAuthDotJson } from '../src/auth-json.js';
 import {
   AuthFileError,
   ConfigError,
-  classifyRefreshFailure,
   EphemeralAuthStore,
   FileAuthStore,
   loadLoginConfig,
-  parseAuthDotJson,
-  parseIdToken,
   resolveCodexHome,
-  serializeAuthDotJson,
-  updateAuthStore,
 } from '../src/index.js';
+import { classifyRefreshFailure } from '../src/refresh.js';
+import { updateAuthStore } from '../src/storage.js';
+import { parseIdToken } from '../src/token-data.js';
 import { tempHome } from './helpers.js';
 
 function jwt(payload: Record<string, unknown>): string {
@@ -158,9 +157,12 @@ describe('file store', () => {
 
   it('gives a typed error, and writes nothing, when another holder keeps the lock', async () => {
     const home = tempHome();
-    const store = new FileAuthStore(home, { lockRetries: 0 });
+    const store = new FileAuthStore(home, { lockTimeoutMs: 0 });
     writeFileSync(store.location, '{"OPENAI_API_KEY":"sk-kept"}');
-    const release = await lockfile.lock(store.location, { realpath: false });
+    const release = await lockfile.lock(store.location, {
+      realpath: false,
+      lockfilePath: `${store.location}.codex-ts.lock`,
+    });
     try {
       const err = await updateAuthStore(store, () => ({ OPENAI_API_KEY: 'sk-new' })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AuthFileError);

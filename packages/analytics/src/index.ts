@@ -1,0 +1,45 @@
+export {
+  ANALYTICS_DEDUPE_MAX_KEYS,
+  ANALYTICS_EVENTS_PATH,
+  ANALYTICS_QUEUE_CAPACITY,
+  ANALYTICS_REQUEST_TIMEOUT_MS,
+  AnalyticsClient,
+  type AnalyticsClientOptions,
+  type AnalyticsLogger,
+  createAnalyticsClient,
+  type FlushResult,
+} from './client.js';
+export {
+  type AcceptedLineFingerprintsEvent,
+  type AnalyticsEvent,
+  type AppMentionedEvent,
+  type AppServerClientMetadata,
+  type AppUsedEvent,
+  acceptedLineFingerprintsEventSchema,
+  appMentionedEventSchema,
+  appUsedEventSchema,
+  EVENT_SCHEMAS,
+  isIsolatedEvent,
+  type PluginUsedEvent,
+  pluginUsedEventSchema,
+  type RuntimeMetadata,
+  type ThreadInitializedEvent,
+  type TurnEvent,
+  threadInitializedEventSchema,
+  turnEventSchema,
+} from './events.js';
+export { type EventContext, factToEvents } from './fact-events.js';
+export type {
+  AcceptedLineFingerprintsFact,
+  AnalyticsFact,
+  AppInvocation,
+  AppMentionedFact,
+  AppServerClientInfo,
+  AppUsedFact,
+  PluginInfo,
+  PluginUsedFact,
+  ThreadInitializedFact,
+  TrackingContext,
+  TurnCompletedFact,
+} from './facts.js';
+export { currentRuntimeMetadata } from './runtime.js';

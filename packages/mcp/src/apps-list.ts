@@ -1,0 +1,135 @@
+import type { AppsTool } from './apps-tool.js';
+import type { Connector, ConnectorDirectory } from './collaborators.js';
+
+/** One entry of the app-server's `app/list` (protocol `AppInfo`). */
+export interface AppInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly logoUrl: string | null;
+  readonly logoUrlDark: string | null;
+  readonly distributionChannel: string | null;
+  readonly installUrl: string | null;
+  readonly labels: Readonly<Record<string, string>> | null;
+  readonly branding: Readonly<Record<string, unknown>> | null;
+  readonly appMetadata: Readonly<Record<string, unknown>> | null;
+  readonly isAccessible: boolean;
+  readonly isEnabled: boolean;
+  readonly pluginDisplayNames: readonly string[];
+}
+
+/** The apps the user can use now: one per connector among the tools, first tool's connector name/description. */
+export function accessibleApps(
+  tools: readonly AppsTool[],
+): Map<string, { name: string; description: string | null }> {
+  const apps = new Map<string, { name: string; description: string | null }>();
+  for (const tool of tools) {
+    if (tool.connectorId === null || apps.has(tool.connectorId)) continue;
+    apps.set(tool.connectorId, {
+      name: tool.connectorName ?? tool.connectorId,
+      description: tool.connectorDescription,
+    });
+  }
+  return apps;
+}
+
+function fromConnector(connector: Connector, isAccessible: boolean, isEnabled: boolean): AppInfo {
+  return {
+    id: connector.id,
+    name: connector.name,
+    description: connector.description ?? null,
+    logoUrl: connector.logoUrl ?? null,
+    logoUrlDark: connector.logoUrlDark ?? null,
+    distributionChannel: connector.distributionChannel ?? null,
+    installUrl: connector.installUrl ?? null,
+    labels: connector.labels ?? null,
+    branding: connector.branding ?? null,
+    appMetadata: connector.appMetadata ?? null,
+    isAccessible,
+    isEnabled,
+    pluginDisplayNames: [],
+  };
+}
+
+/**
+ * The merged list: every directory entry (in directory order) marked accessible when its connector has tools,
+ * then the accessible apps the directory does not list. `disabled` holds app ids turned off in config.
+ */
+export function mergeApps(
+  tools: readonly AppsTool[],
+  directory: readonly Connector[],
+  disabled: ReadonlySet<string> = new Set(),
+): AppInfo[] {
+  const accessible = accessibleApps(tools);
+  const merged: AppInfo[] = [];
+  const listed = new Set<string>();
+  for (const connector of directory) {
+    if (listed.has(connector.id)) continue;
+    listed.add(connector.id);
+    merged.push(fromConnector(connector, accessible.has(connector.id), !disabled.has(connector.id)));
+  }
+  for (const [id, app] of accessible) {
+    if (listed.has(id)) continue;
+    merged.push(fromConnector({ id, name: app.name, description: app.description }, true, !disabled.has(id)));
+  }
+  return merged;
+}
+
+export interface AppsListOptions {
+  /** Where the accessible apps come from (the `codex_apps` connection). */
+  readonly tools: {
+    listTools(): readonly AppsTool[];
+    onToolsChanged(l: (t: readonly AppsTool[]) => void): () => void;
+  };
+  readonly directory?: ConnectorDirectory;
+  readonly disabledAppIds?: Iterable<string>;
+}
+
+/**
+ * The `app/list` source: `current()` merges what is known now; `load()` fetches the directory and merges again;
+ * listeners hear every list that differs from the previous one (directory loaded, tools changed), which is what
+ * the app-server sends as `app/list/updated`.
+ */
+export class AppsList {
+  private directory: readonly Connector[] = [];
+  private last = '';
+  private readonly listeners = new Set<(apps: readonly AppInfo[]) => void>();
+  private readonly disabled: ReadonlySet<string>;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: AppsListOptions) {
+    this.disabled = new Set(options.disabledAppIds ?? []);
+    this.unsubscribe = options.tools.onToolsChanged(() => this.publish());
+  }
+
+  current(): AppInfo[] {
+    return mergeApps(this.options.tools.listTools(), this.directory, this.disabled);
+  }
+
+  /** Loads the directory (when there is one) and returns the merged list. A directory failure is thrown. */
+  async load(options: { signal?: AbortSignal; forceRefetch?: boolean } = {}): Promise<AppInfo[]> {
+    if (this.options.directory) this.directory = await this.options.directory.listConnectors(options);
+    return this.publish();
+  }
+
+  subscribe(listener: (apps: readonly AppInfo[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops listening to the tools. */
+  dispose(): void {
+    this.unsubscribe();
+    this.listeners.clear();
+  }
+
+  private publish(): AppInfo[] {
+    const apps = this.current();
+    const serialized = JSON.stringify(apps);
+    if (serialized !== this.last) {
+      this.last = serialized;
+      for (const listener of this.listeners) listener(apps);
+    }
+    return apps;
+  }
+}
