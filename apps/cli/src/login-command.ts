@@ -2,25 +2,18 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import { dirname, join, parse } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
 
-/** The path of `@codex-ts/login`'s bin, found from its package.json (its `main` is not part of its API). */
+/** The path of `@codex-ts/login`'s bin, from its package.json `bin` (login's `main` is not part of its API). */
 export function loginBinPath(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('@codex-ts/login'));
-  for (; dir !== parse(dir).root; dir = dirname(dir)) {
-    let manifest: { name?: string; bin?: string | Record<string, string> };
-    try {
-      manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    } catch {
-      continue;
-    }
-    if (manifest.name !== '@codex-ts/login') continue;
-    const bin = typeof manifest.bin === 'string' ? manifest.bin : Object.values(manifest.bin ?? {})[0];
-    if (!bin) break;
-    return join(dir, bin);
-  }
-  throw new Error('@codex-ts/login has no bin in its package.json');
+  const manifestPath = createRequire(import.meta.url).resolve('@codex-ts/login/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['codex-ts-login'];
+  if (!bin) throw new Error('@codex-ts/login has no codex-ts-login bin in its package.json');
+  return join(dirname(manifestPath), bin);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,21 @@ describe.each([
       expect(calls.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET', 'GET', 'GET', 'GET']);
       expect(calls.filter((r) => r.authScheme !== scheme || r.status !== 200)).toEqual([]);
       if (flag) expect(new Set(calls.map((r) => r.taskKind))).toEqual(new Set(['background']));
+    });
+
+    it('CODEX_CLOUD_TASKS_BASE_URL points the command at another backend than config.toml', async () => {
+      const home = await codexHome(backend, flag, `override-${flag}@example.com`);
+      writeFileSync(
+        join(home, 'config.toml'),
+        `chatgpt_base_url = "http://127.0.0.1:9/backend-api"\n[features]\nuse_agent_identity = ${flag}\n`,
+      );
+      const envs = await run(
+        ['cloud', 'envs', '--json'],
+        { CODEX_HOME: home, CODEX_CLOUD_TASKS_BASE_URL: backend.chatgptBaseUrl },
+        makeRepo(),
+      );
+      expect(envs.code).toBe(0);
+      expect(JSON.parse(envs.stdout).environments.map((e: { id: string }) => e.id)).toEqual(['env_dev']);
     });
   },
 );

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loginBinPath } from '../src/login-command.js';
 import { run } from './helpers.js';
 
 const bin = join(import.meta.dirname, '..', 'dist', 'cli.js');
@@ -65,17 +66,29 @@ describe('codex-ts', () => {
     });
   });
 
-  it('the bin: login runs login’s CLI and passes its exit code through', () => {
+  it('the bin: login runs login’s CLI and passes its output and exit code through', {
+    timeout: 60_000,
+  }, () => {
     const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-login-'));
+    const login = (args: string[]) => {
+      const result = spawnSync(process.execPath, [loginBinPath(), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, CODEX_HOME: home },
+        cwd: tmpdir(),
+      });
+      return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
     const status = codexTs(['login', 'status', '--json'], { CODEX_HOME: home });
-    expect(status.code).toBe(0);
+    expect(status).toEqual(login(['status', '--json']));
     expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: false });
-    const bad = codexTs(['login', 'bogus'], { CODEX_HOME: home });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('unknown command: bogus');
+    const bogus = codexTs(['login', 'bogus'], { CODEX_HOME: home });
+    expect(bogus).toEqual(login(['bogus']));
+    expect(bogus.code).toBe(2);
   });
 
-  it('the bin: cloud without credentials exits 4; a broken config.toml exits 1 naming the file', () => {
+  it('the bin: cloud without credentials exits 4; a broken config.toml exits 1 naming the file', {
+    timeout: 60_000,
+  }, () => {
     const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-cloud-'));
     writeFileSync(join(home, 'config.toml'), 'chatgpt_base_url = "http://127.0.0.1:9/backend-api"\n');
     const out = codexTs(['cloud', 'list', '--json'], { CODEX_HOME: home });
@@ -86,5 +99,20 @@ describe('codex-ts', () => {
     const broken = codexTs(['cloud', 'list'], { CODEX_HOME: home });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(join(home, 'config.toml'));
+  });
+
+  it('CODEX_CLOUD_TASKS_BASE_URL overrides config.toml, and plain http to a remote host is refused', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-override-'));
+    const out = await run(
+      ['cloud', 'list'],
+      { CODEX_HOME: home, CODEX_CLOUD_TASKS_BASE_URL: 'http://tasks.example.com/backend-api' },
+      tmpdir(),
+    );
+    expect(out).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'codex-ts cloud: CODEX_CLOUD_TASKS_BASE_URL must be an https URL (plain http is allowed for loopback hosts only: credentials would travel in cleartext)\n',
+    });
   });
 });
