@@ -5,7 +5,13 @@ export {
   type AuthorizationErrorReason,
 } from '@codex-ts/agent-identity';
 export { startDevBackend } from './backend.js';
-export { FAILING_MODEL, MODELS } from './responses-models.js';
+export {
+  FAILING_MODEL,
+  MODELS,
+  SLOW_MODEL,
+  SLOW_MODEL_EVENT_GAP_MS,
+  TOOL_CALL_MODEL,
+} from './responses-models.js';
 export { CODEX_CLIENT_ID } from './tokens.js';
 export type {
   DevAuthScheme,

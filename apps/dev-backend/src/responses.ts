@@ -2,6 +2,12 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { HttpError, readJson } from './http.js';
 import { randomHex } from './ids.js';
+import {
+  eventGap,
+  functionCallOutput,
+  TOOL_CALL_MODEL,
+  toolCallEvents,
+} from './responses-scripted-models.js';
 import type { Ctx, Router } from './router.js';
 import { parseBody } from './validation.js';
 
@@ -17,6 +23,7 @@ export const responsesRequestSchema = z.looseObject({
       type: z.string().optional(),
       role: z.string().optional(),
       content: z.union([z.string(), z.array(contentPart)]).optional(),
+      output: z.unknown().optional(),
     }),
   ),
   instructions: z.string().optional(),
@@ -116,11 +123,18 @@ export function echoEvents(request: ResponsesRequest, createdAt: number): Respon
   return number(events);
 }
 
+/** The events of any dev model: the tool-call model until its call's output comes back, else the echo. */
+export function modelEvents(request: ResponsesRequest, createdAt: number): ResponseEvent[] {
+  if (request.model !== TOOL_CALL_MODEL) return echoEvents(request, createdAt);
+  const output = functionCallOutput(request.input);
+  if (output === undefined)
+    return toolCallEvents({ model: request.model, text: lastUserText(request), createdAt });
+  return echoEvents({ ...request, input: [{ role: 'user', content: `Tool output: ${output}` }] }, createdAt);
+}
+
 function number(events: ResponseEvent[]): ResponseEvent[] {
   return events.map((e, i) => ({ ...e, sequence_number: i }));
 }
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** POST /backend-api/codex/responses → text/event-stream */
 async function responsesSse(ctx: Ctx): Promise<void> {
@@ -129,7 +143,7 @@ async function responsesSse(ctx: Ctx): Promise<void> {
   if (request.stream === false) {
     throw new HttpError(400, 'stream_required', 'the dev backend only serves streamed responses');
   }
-  const events = echoEvents(request, app.clock.nowSeconds());
+  const events = modelEvents(request, app.clock.nowSeconds());
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -139,7 +153,7 @@ async function responsesSse(ctx: Ctx): Promise<void> {
   for (const event of events) {
     if (res.destroyed) return;
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    await tick();
+    if (!(await eventGap(request.model, res))) return;
   }
   res.end();
 }
@@ -174,10 +188,10 @@ export function serveResponsesSocket(socket: WebSocket, createdAt: () => number)
           `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
         );
       }
-      for (const event of echoEvents(parsed.data, createdAt())) {
+      for (const event of modelEvents(parsed.data, createdAt())) {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify(event));
-        await tick();
+        if (!(await eventGap(parsed.data.model, socket))) return;
       }
     });
   });

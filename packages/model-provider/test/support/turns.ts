@@ -1,0 +1,37 @@
+import type { ModelEvent, ModelSession, TurnRequest } from '../../src/index.js';
+
+export const HELLO: TurnRequest = {
+  model: 'dev-echo',
+  instructions: 'You are a test.',
+  input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello there' }] }],
+};
+
+/** Every event of one turn. */
+export async function collect(
+  session: ModelSession,
+  request: TurnRequest = HELLO,
+  signal?: AbortSignal,
+): Promise<ModelEvent[]> {
+  const events: ModelEvent[] = [];
+  for await (const event of session.stream(request, signal ? { signal } : {})) events.push(event);
+  return events;
+}
+
+/** The text the model wrote, from the deltas after the last retry. */
+export function textOf(events: readonly ModelEvent[]): string {
+  const lastRetry = events.findLastIndex((e) => e.type === 'retry');
+  return events
+    .slice(lastRetry + 1)
+    .map((e) => (e.type === 'output_text.delta' ? e.delta : ''))
+    .join('');
+}
+
+/** The error a turn rejects with. */
+export async function turnError(session: ModelSession, request: TurnRequest = HELLO, signal?: AbortSignal) {
+  try {
+    await collect(session, request, signal);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the turn did not fail');
+}
