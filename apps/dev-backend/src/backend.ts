@@ -14,6 +14,8 @@ import { createEnrollmentStore } from './remote-control-store.js';
 import { RequestLog } from './requests-log.js';
 import { createHttpStack } from './server.js';
 import { BackendState } from './state.js';
+import { createDevTlsMaterial } from './tls.js';
+import { writeCaFile } from './tls-files.js';
 import { TokenService } from './tokens.js';
 import type { DevBackend, DevBackendOptions } from './types.js';
 import { startUploadHost } from './upload-host.js';
@@ -95,7 +97,9 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     if (!persisted) saveState(dataFile, state.snapshot());
   }
 
-  const { server, wss } = createHttpStack(app);
+  const tls = options.tls ? await createDevTlsMaterial() : undefined;
+  const caFile = tls && options.tls ? await writeCaFile(tls.caPem, options.tls) : undefined;
+  const { server, wss } = createHttpStack(app, tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
@@ -104,7 +108,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     });
   });
   const address = server.address() as AddressInfo;
-  app.url = `http://${urlHost(resolved.host)}:${address.port}`;
+  app.url = `${tls ? 'https' : 'http'}://${urlHost(resolved.host)}:${address.port}`;
   const uploadHost = resolved.separateUploadHost
     ? await startUploadHost(app, resolved.host, urlHost(resolved.host))
     : undefined;
@@ -113,6 +117,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   const backend: DevBackend = {
     url: app.url,
+    ...(caFile ? { caFile: caFile.path } : {}),
     chatgptBaseUrl: `${app.url}/backend-api`,
     uploadUrl: uploadHost?.url ?? app.url,
     issuer: app.url,
@@ -146,7 +151,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         server.closeAllConnections();
         uploadHost?.server.close(closed);
         uploadHost?.server.closeAllConnections();
-      });
+      }).then(() => caFile?.remove());
       return closing;
     },
   };

@@ -4,6 +4,7 @@ import type { FileRecord } from './files-store.js';
 import { HttpError, header, readBody, readJson, sendJson } from './http.js';
 import { randomHex, randomToken } from './ids.js';
 import type { Ctx, Router } from './router.js';
+import { sentAuthScheme } from './sent-auth-scheme.js';
 import { parseBody } from './validation.js';
 
 const createSchema = z.object({
@@ -62,7 +63,7 @@ function signedFile(ctx: Ctx): FileRecord {
 
 /** PUT /files-blob/{id}?sig=… : the upload target (plays the blob store; the URL is the capability). */
 async function putBlob(ctx: Ctx): Promise<void> {
-  ctx.record.authScheme = sentScheme(ctx);
+  ctx.record.authScheme = sentAuthScheme(ctx.req); // recorded, never accepted: the URL is the capability
   const file = signedFile(ctx);
   if (header(ctx.req, 'x-ms-blob-type') !== undefined && header(ctx.req, 'x-ms-blob-type') !== 'BlockBlob') {
     throw new HttpError(400, 'invalid_blob_type', 'x-ms-blob-type must be BlockBlob');
@@ -110,12 +111,4 @@ export function fileRoutes(router: Router): void {
 /** The blob store's routes (also served alone by the separate upload host). */
 export function blobRoutes(router: Router): void {
   router.add('PUT', '/files-blob/:id', 'public', putBlob).add('GET', '/files-blob/:id', 'public', getBlob);
-}
-
-/** The scheme of an `Authorization` header a client sent to the blob store (recorded, never accepted). */
-function sentScheme(ctx: Ctx): 'bearer' | 'assertion' | 'none' {
-  const value = header(ctx.req, 'authorization') ?? '';
-  if (/^Bearer /.test(value)) return 'bearer';
-  if (/^AgentAssertion /.test(value)) return 'assertion';
-  return 'none';
 }

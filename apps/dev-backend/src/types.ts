@@ -23,8 +23,16 @@ export interface DevBackendOptions {
   biscuitTtlSeconds?: number;
   /** Entries kept by the request log; default 1000. */
   maxRequestRecords?: number;
-  /** Serve the blob store (`upload_url`) on a second loopback port instead of this one; default false. */
+  /**
+   * Serve the blob store (`upload_url`) on a second loopback port instead of this one (plain http, also with
+   * `tls`); default false.
+   */
   separateUploadHost?: boolean;
+  /**
+   * Serve HTTPS and WSS with a throw-away CA made at start (`true`), optionally writing the CA certificate to
+   * `caFile` (default: a new temporary directory, removed by `close()`).
+   */
+  tls?: boolean | { caFile?: string };
 }
 
 export interface DevTokens {
@@ -101,8 +109,10 @@ export interface IssueTokensOptions {
 }
 
 export interface DevBackend {
-  /** 'http://127.0.0.1:PORT' */
+  /** 'http://127.0.0.1:PORT', or 'https://…' with `tls`. */
   readonly url: string;
+  /** With `tls`: the PEM file of the CA that signed the server certificate (`CODEX_CA_CERTIFICATE`, `NODE_EXTRA_CA_CERTS`). */
+  readonly caFile?: string;
   /** url + '/backend-api' */
   readonly chatgptBaseUrl: string;
   /** OAuth issuer (= url). */
