@@ -18,7 +18,7 @@ function readManifest(dir: string): Manifest {
 /** Every workspace package by name. */
 function workspacePackages(): Map<string, string> {
   const byName = new Map<string, string>();
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'tests']) {
     for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const dir = join(root, group, entry.name);

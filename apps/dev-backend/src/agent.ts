@@ -9,6 +9,7 @@ import { authError, HttpError, header, readJson, sendJson } from './http.js';
 import { randomHex, rfc3339Seconds } from './ids.js';
 import type { Ctx, Router } from './router.js';
 import type { TaskRecord } from './state.js';
+import type { TaskKind } from './types.js';
 import { parseBody } from './validation.js';
 
 const METHOD_TOKEN = /^[A-Z]+$/;
@@ -138,16 +139,30 @@ const taskSchema = z.strictObject({
   external_task_ref: z.string().min(1).optional(),
 });
 
+/** A registration with an `external_task_ref` asks for a thread task; one without, for a background task. */
+function requestedTaskKind(body: unknown): TaskKind | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  return (body as { external_task_ref?: unknown }).external_task_ref === undefined ? 'background' : 'thread';
+}
+
 /** POST /backend-api/v1/agent/{runtime}/task/register: the signature is the only authentication. */
 async function registerTask(ctx: Ctx): Promise<void> {
   const { app, req, res, record } = ctx;
   const runtimeId = ctx.params.runtime ?? '';
   record.authScheme = 'signature';
   record.agentRuntimeId = runtimeId;
+  // The kind the client asked for is logged even when the registration fails (unknown runtime, bad signature).
+  const raw = await readJson(req, app.options.maxBodyBytes).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const requested = 'value' in raw ? requestedTaskKind(raw.value) : undefined;
+  if (requested) record.taskKind = requested;
   const identity = app.state.identity(runtimeId);
   const publicKey = app.state.publicKeyFor(runtimeId);
   if (!identity || !publicKey) throw authError('unknown_runtime', 'the agent runtime is not registered');
-  const body = parseBody(taskSchema, await readJson(req, app.options.maxBodyBytes));
+  if ('error' in raw) throw raw.error;
+  const body = parseBody(taskSchema, raw.value);
   const check = verifyTaskRegistrationSignature({
     agentRuntimeId: runtimeId,
     timestamp: body.timestamp,

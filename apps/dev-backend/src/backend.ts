@@ -13,6 +13,8 @@ import { createEnrollmentStore } from './remote-control-store.js';
 import { RequestLog } from './requests-log.js';
 import { createHttpStack } from './server.js';
 import { BackendState } from './state.js';
+import { createDevTlsMaterial } from './tls.js';
+import { writeCaFile } from './tls-files.js';
 import { TokenService } from './tokens.js';
 import type { DevBackend, DevBackendOptions } from './types.js';
 import { createCloudTaskStore } from './wham-store.js';
@@ -91,7 +93,9 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     if (!persisted) saveState(dataFile, state.snapshot());
   }
 
-  const { server, wss } = createHttpStack(app);
+  const tls = options.tls ? await createDevTlsMaterial() : undefined;
+  const caFile = tls && options.tls ? await writeCaFile(tls.caPem, options.tls) : undefined;
+  const { server, wss } = createHttpStack(app, tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
@@ -100,11 +104,12 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     });
   });
   const address = server.address() as AddressInfo;
-  app.url = `http://${urlHost(resolved.host)}:${address.port}`;
+  app.url = `${tls ? 'https' : 'http'}://${urlHost(resolved.host)}:${address.port}`;
 
   let closing: Promise<void> | undefined;
   const backend: DevBackend = {
     url: app.url,
+    ...(caFile ? { caFile: caFile.path } : {}),
     chatgptBaseUrl: `${app.url}/backend-api`,
     issuer: app.url,
     tokenUrl: `${app.url}/oauth/token`,
@@ -130,7 +135,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => caFile?.remove());
       return closing;
     },
   };

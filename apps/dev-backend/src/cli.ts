@@ -4,7 +4,8 @@ import { isClockOffset, MAX_CLOCK_OFFSET_SECONDS } from './clock.js';
 import type { DevBackendOptions } from './types.js';
 
 const USAGE = `usage: codex-ts-dev-backend --port <n|0> [--host 127.0.0.1] [--data <file>]
-       [--access-token-ttl <seconds>] [--task-id-response encrypted|plain] [--clock-offset <seconds>]`;
+       [--access-token-ttl <seconds>] [--task-id-response encrypted|plain] [--clock-offset <seconds>]
+       [--tls [--ca-file <path>]]`;
 
 function parseArgs(argv: string[]): DevBackendOptions {
   const options: DevBackendOptions = {};
@@ -13,6 +14,10 @@ function parseArgs(argv: string[]): DevBackendOptions {
     if (flag === '--help' || flag === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
+    }
+    if (flag === '--tls') {
+      options.tls = typeof options.tls === 'object' ? options.tls : true;
+      continue;
     }
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -41,6 +46,9 @@ function parseArgs(argv: string[]): DevBackendOptions {
           throw new Error(`${flag} must be within ±${MAX_CLOCK_OFFSET_SECONDS} seconds`);
         }
         break;
+      case '--ca-file':
+        options.tls = { caFile: value };
+        break;
       case '--task-id-response':
         if (value !== 'encrypted' && value !== 'plain') throw new Error(`${flag} must be encrypted or plain`);
         options.taskIdResponse = value;
@@ -64,6 +72,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     `dev-backend listening on ${backend.url}\nchatgpt base url: ${backend.chatgptBaseUrl}\n`,
   );
+  if (backend.caFile) {
+    process.stdout.write(
+      `ca certificate: ${backend.caFile} (trust it with CODEX_CA_CERTIFICATE or NODE_EXTRA_CA_CERTS)\n`,
+    );
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

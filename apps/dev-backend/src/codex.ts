@@ -10,6 +10,9 @@ const REASONING_LEVELS = [
   { effort: 'high', description: 'Greater reasoning depth for complex problems' },
 ];
 
+/** The instructions every dev model carries (upstream requires `model_messages.instructions_template`). */
+const MODEL_INSTRUCTIONS = 'You are the codex-ts dev backend echo model. You repeat the last user message.';
+
 function model(slug: string, displayName: string, description: string, priority: number) {
   return {
     slug,
@@ -32,6 +35,7 @@ function model(slug: string, displayName: string, description: string, priority:
     context_window: 272_000,
     experimental_supported_tools: [],
     input_modalities: ['text'],
+    model_messages: { instructions_template: MODEL_INSTRUCTIONS },
   };
 }
 

@@ -221,7 +221,6 @@ async function deviceUserCode(ctx: Ctx): Promise<void> {
   sendJson(ctx.res, 200, {
     device_auth_id: code.deviceAuthId,
     user_code: code.userCode,
-    usercode: code.userCode,
     interval: String(DEVICE_POLL_INTERVAL_SECONDS),
     verification_uri: `${app.url}/codex/device`,
     expires_at: new Date(code.expiresAtMs).toISOString(),

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { HttpError, readJson } from './http.js';
 import { randomHex } from './ids.js';
+import { rateLimitData, rateLimitEvent, rateLimitHeaders } from './rate-limits.js';
 import {
   eventGap,
   functionCallOutput,
@@ -149,6 +150,7 @@ async function responsesSse(ctx: Ctx): Promise<void> {
     'cache-control': 'no-cache',
     'x-request-id': `req_${randomHex(8)}`,
     'openai-model': request.model,
+    ...rateLimitHeaders(rateLimitData(app.clock.nowSeconds())),
   });
   for (const event of events) {
     if (res.destroyed) return;
@@ -158,8 +160,11 @@ async function responsesSse(ctx: Ctx): Promise<void> {
   res.end();
 }
 
-/** Responses over a websocket: each `response.create` message streams the same events as text frames. */
-export function serveResponsesSocket(socket: WebSocket, createdAt: () => number): void {
+/**
+ * Responses over a websocket: each `response.create` message streams the user's rate limits
+ * (`codex.rate_limits`, the websocket form of the `x-codex-*` headers), then the same events as text frames.
+ */
+export function serveResponsesSocket(socket: WebSocket, createdAt: () => number, planType: string): void {
   let queue = Promise.resolve();
   socket.on('message', (data, isBinary) => {
     queue = queue.then(async () => {
@@ -188,6 +193,7 @@ export function serveResponsesSocket(socket: WebSocket, createdAt: () => number)
           `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
         );
       }
+      socket.send(JSON.stringify(rateLimitEvent(rateLimitData(createdAt()), planType)));
       for (const event of modelEvents(parsed.data, createdAt())) {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify(event));

@@ -5,6 +5,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { AUTHORIZATION_ERROR_HEADER } from '@codex-ts/agent-identity';
 import { WebSocketServer } from 'ws';
@@ -18,12 +19,15 @@ import { devRoutes } from './dev.js';
 import { fileRoutes } from './files.js';
 import { errorBody, HttpError, header, sendError, sendJson } from './http.js';
 import { oauthRoutes } from './oauth.js';
+import { rateLimitData, rateLimitHeaders } from './rate-limits.js';
 import { remoteControlRoutes, serveRemoteControlSocket } from './remote-control.js';
 import type { RecordDraft } from './requests-log.js';
 import { responsesRoutes, serveResponsesSocket } from './responses.js';
 import { type Ctx, Router } from './router.js';
+import { sentAuthScheme } from './sent-auth-scheme.js';
 import type { DevFault } from './types.js';
 import { whamRoutes } from './wham.js';
+import { workspaceRoutes } from './workspace.js';
 
 const RESPONSES_WS_PATH = '/backend-api/codex/responses';
 const REMOTE_CONTROL_WS_PATH = '/backend-api/wham/remote/control/server';
@@ -32,6 +36,7 @@ export function buildRouter(): Router {
   const router = new Router();
   agentRoutes(router);
   whamRoutes(router);
+  workspaceRoutes(router);
   codexRoutes(router);
   fileRoutes(router);
   connectorRoutes(router);
@@ -133,6 +138,7 @@ export async function handleRequest(app: App, router: Router, req: IncomingMessa
       if (fault && (await applyFault(fault, req, res, record))) return;
     }
     const match = router.match(method, path);
+    if (match.kind !== 'found') record.authScheme = sentAuthScheme(req);
     if (match.kind === 'not_found') throw new HttpError(404, 'not_found', `no route for ${method} ${path}`);
     if (match.kind === 'method_not_allowed') {
       res.setHeader('allow', match.allow.join(', '));
@@ -185,6 +191,7 @@ async function handleUpgrade(
   };
   try {
     if (path !== RESPONSES_WS_PATH && path !== REMOTE_CONTROL_WS_PATH) {
+      record.authScheme = sentAuthScheme(req);
       return fail(new HttpError(404, 'not_found', 'no websocket endpoint here'));
     }
     const fault = app.faults.take('GET', path);
@@ -203,8 +210,8 @@ async function handleUpgrade(
     }
     let onSocket: (ws: import('ws').WebSocket) => void;
     if (path === RESPONSES_WS_PATH) {
-      await authenticate({ app, req, record });
-      onSocket = (ws) => serveResponsesSocket(ws, () => app.clock.nowSeconds());
+      const principal = await authenticate({ app, req, record });
+      onSocket = (ws) => serveResponsesSocket(ws, () => app.clock.nowSeconds(), principal.user.plan);
     } else {
       const serverId = header(req, 'x-codex-server-id');
       const enrollment = serverId === undefined ? undefined : app.memory.enrollments.get(serverId);
@@ -276,15 +283,23 @@ export interface HttpStack {
   wss: WebSocketServer;
 }
 
-export function createHttpStack(app: App): HttpStack {
+export function createHttpStack(app: App, tls?: { certPem: string; keyPem: string }): HttpStack {
   const router = buildRouter();
   const wss = new WebSocketServer({ noServer: true, maxPayload: app.options.maxBodyBytes });
-  wss.on('headers', (headers) => {
+  wss.on('headers', (headers, req) => {
     headers.push(`Date: ${app.clock.now().toUTCString()}`);
+    if (parseTarget(req)?.pathname === RESPONSES_WS_PATH) {
+      for (const [name, value] of Object.entries(rateLimitHeaders(rateLimitData(app.clock.nowSeconds())))) {
+        headers.push(`${name}: ${value}`);
+      }
+    }
   });
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(app, router, req, res).catch((error: unknown) => answerSetupFailure(req, res, error));
-  });
+  };
+  const server = tls
+    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, handler)
+    : createServer(handler);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     handleUpgrade(app, wss, req, socket, head).catch((error: unknown) => {

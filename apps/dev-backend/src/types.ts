@@ -23,6 +23,11 @@ export interface DevBackendOptions {
   biscuitTtlSeconds?: number;
   /** Entries kept by the request log; default 1000. */
   maxRequestRecords?: number;
+  /**
+   * Serve HTTPS and WSS with a throw-away CA made at start (`true`), optionally writing the CA certificate to
+   * `caFile` (default: a new temporary directory, removed by `close()`).
+   */
+  tls?: boolean | { caFile?: string };
 }
 
 export interface DevTokens {
@@ -99,8 +104,10 @@ export interface IssueTokensOptions {
 }
 
 export interface DevBackend {
-  /** 'http://127.0.0.1:PORT' */
+  /** 'http://127.0.0.1:PORT', or 'https://…' with `tls`. */
   readonly url: string;
+  /** With `tls`: the PEM file of the CA that signed the server certificate (`CODEX_CA_CERTIFICATE`, `NODE_EXTRA_CA_CERTS`). */
+  readonly caFile?: string;
   /** url + '/backend-api' */
   readonly chatgptBaseUrl: string;
   /** OAuth issuer (= url). */

@@ -57,6 +57,8 @@ describe('dev backend models through a session', () => {
       });
       expect(shape(call)).toEqual([
         'metadata',
+        // Over the websocket the dev backend sends the turn's rate limits as a `codex.rate_limits` event.
+        ...(websocket ? ['rate_limits'] : []),
         'created',
         'output_item.added',
         'function_call_arguments.delta',

@@ -41,7 +41,22 @@ describe('turns over the websocket against the dev backend', () => {
     const session = wsSession(auth);
     try {
       const first = await collect(session);
-      expect(first[0]).toEqual({ type: 'metadata', transport: 'websocket' });
+      // The upgrade response carries the dev backend's x-codex-* rate-limit headers.
+      const window = (minutes: number) => ({
+        usedPercent: 0,
+        windowMinutes: minutes,
+        resetsAt: expect.any(Number),
+      });
+      expect(first[0]).toEqual({
+        type: 'metadata',
+        transport: 'websocket',
+        rateLimits: {
+          limitId: 'codex',
+          primary: window(300),
+          secondary: window(10080),
+          credits: { hasCredits: false, unlimited: false, balance: '0' },
+        },
+      });
       expect(textOf(first)).toBe(ECHO);
       expect(textOf(await collect(session, { ...HELLO, input: [{ role: 'user', content: 'again' }] }))).toBe(
         'Echo: again',

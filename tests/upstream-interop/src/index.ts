@@ -1,0 +1,29 @@
+export type { SchemaViolation } from './app-server-schema.js';
+export { AppServerSchema, generateAppServerSchema } from './app-server-schema.js';
+export type { AppServerCommand, TranscriptEntry } from './app-server-session.js';
+export { AppServerRpcError, AppServerSession, AppServerSessionError } from './app-server-session.js';
+export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
+export { chatgptAuthJson, createCodexHome, devBackendConfigToml } from './codex-home.js';
+export {
+  loadReferenceTranscript,
+  referenceFixtureUrl,
+  saveReferenceTranscript,
+} from './reference-fixture.js';
+export type { ReferenceSessionContext, ReferenceSessionResults } from './reference-session.js';
+export { runReferenceSession } from './reference-session.js';
+export type { ProxyAttempt, RefusingProxy } from './refusing-proxy.js';
+export { isLoopbackHost, startRefusingProxy } from './refusing-proxy.js';
+export type { NormaliseOptions } from './transcript-normaliser.js';
+export { normaliseTranscript, requestResponsePairs } from './transcript-normaliser.js';
+export type { EnsureUpstreamOptions } from './upstream-cache.js';
+export {
+  ensureUpstream,
+  fileIntegrity,
+  UpstreamIntegrityError,
+  upstreamCacheDir,
+  verifyIntegrity,
+} from './upstream-cache.js';
+export type { UpstreamEnvOptions } from './upstream-env.js';
+export { upstreamEnv } from './upstream-env.js';
+export type { UpstreamRelease, UpstreamVersion } from './upstream-releases.js';
+export { UPSTREAM_RELEASES, upstreamPlatformSupport } from './upstream-releases.js';
