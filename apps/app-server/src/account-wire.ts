@@ -42,7 +42,12 @@ export function authModeOf(auth: CodexAuth | undefined): string | null {
 export function accountOf(auth: CodexAuth | undefined): Record<string, unknown> | null {
   if (!auth) return null;
   if (auth.mode === 'apikey') return { type: 'apiKey' };
-  return { type: 'chatgpt', email: auth.email() ?? null, planType: planTypeOf(auth.planType()) ?? 'unknown' };
+  return {
+    type: 'chatgpt',
+    email: auth.email() ?? null,
+    planType: planTypeOf(auth.planType()) ?? 'unknown',
+    workspaceName: null,
+  };
 }
 
 /** `account/updated` params for the current auth. */

@@ -52,7 +52,7 @@ describe('account/read', () => {
     expect((await h.client.next('account/updated')).params).toEqual({ authMode: 'chatgpt', planType: 'pro' });
     const user = backend.users().find((u) => u.email === email)!;
     expect(await h.client.result('account/read', { refreshToken: true })).toEqual({
-      account: { type: 'chatgpt', email, planType: 'pro' },
+      account: { type: 'chatgpt', email, planType: 'pro', workspaceName: null },
       requiresOpenaiAuth: true,
       userId: user.userId,
     });
@@ -139,6 +139,7 @@ describe('account/login/start', () => {
       type: 'chatgpt',
       email,
       planType: 'plus',
+      workspaceName: null,
     });
     const stored = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
     expect(stored.tokens.refresh_token).toEqual(expect.any(String));
