@@ -59,12 +59,12 @@ const port = Number(values.port);
 if (!/^\d+$/.test(values.port) || port > 65535)
   fail(`--port must be a port number, got ${JSON.stringify(values.port)}`, 2);
 
-let startDevBackend, walkSession, appServerSpawner, startWebsocketServer, tryThese;
+let startDevBackend, walkSession, appServerSpawner, startWebsocketServer, seedCloudTask, tryThese;
 try {
   ({ startDevBackend } = await import('../apps/dev-backend/dist/index.js'));
   await import('../apps/app-server/dist/index.js');
   ({ walkSession, appServerSpawner } = await import('./start/session.mjs'));
-  ({ startWebsocketServer, tryThese } = await import('./start/keep-running.mjs'));
+  ({ startWebsocketServer, seedCloudTask, tryThese } = await import('./start/keep-running.mjs'));
 } catch (err) {
   fail(
     `the packages are not built (${err.code ?? err.message})`,
@@ -160,5 +160,6 @@ async function main() {
   ws.child.once('exit', () => {
     if (children.delete(ws.child)) console.error('start: the websocket app-server stopped');
   });
-  console.log(tryThese({ repoRoot, backend, codexHome, wsUrl: ws.url, threadId }));
+  const cloudTaskId = seedCloudTask(backend);
+  console.log(tryThese({ repoRoot, backend, codexHome, wsUrl: ws.url, threadId, cloudTaskId }));
 }

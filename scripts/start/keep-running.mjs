@@ -30,8 +30,27 @@ export function startWebsocketServer(cli, env, port) {
   });
 }
 
+const DEMO_DIFF = `diff --git a/hello.txt b/hello.txt
+new file mode 100644
+--- /dev/null
++++ b/hello.txt
+@@ -0,0 +1 @@
++hello from a codex cloud task
+`;
+
+/** A cloud task for the signed-in user on the dev backend, so `codex-ts cloud list` has one to show. */
+export function seedCloudTask(backend) {
+  const user = backend.users()[0];
+  if (!user || typeof backend.seedCloudTask !== 'function') return undefined;
+  return backend.seedCloudTask({
+    accountId: user.accountId,
+    title: 'Say hello in hello.txt',
+    diff: DEMO_DIFF,
+  });
+}
+
 /** What to try, in another shell, while the backend and the websocket app-server run. */
-export function tryThese({ repoRoot, backend, codexHome, wsUrl, threadId }) {
+export function tryThese({ repoRoot, backend, codexHome, wsUrl, threadId, cloudTaskId }) {
   const vars = [
     `CODEX_HOME=${codexHome}`,
     `CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.tokenUrl}`,
@@ -40,7 +59,11 @@ export function tryThese({ repoRoot, backend, codexHome, wsUrl, threadId }) {
   const short = `CODEX_HOME=${codexHome} CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.tokenUrl}`;
   const exec = 'npx -y pnpm@10 exec';
   const cli = existsSync(join(repoRoot, 'apps', 'cli', 'dist', 'cli.js'))
-    ? [`${short} ${exec} codex-ts login status`, `${short} ${exec} codex-ts cloud list`]
+    ? [
+        `${short} ${exec} codex-ts login status`,
+        `${short} ${exec} codex-ts cloud list`,
+        ...(cloudTaskId ? [`${short} ${exec} codex-ts cloud diff ${cloudTaskId}`] : []),
+      ]
     : [];
   const http = `http${wsUrl.slice(2)}`;
   return `

@@ -129,6 +129,28 @@ describe('scripts/start.mjs', () => {
       `  CODEX_HOME=${home} CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backendUrl}/oauth/token npx -y pnpm@10 exec codex-ts-login status\n`,
     );
     expect(stdout).toContain(`and open ${backendUrl}/dev/ in a browser`);
+    // The codex-ts CLI, as the hint says, lists the cloud task seeded for the signed-in user.
+    const vars = `CODEX_HOME=${home} CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backendUrl}/oauth/token`;
+    const taskId = new RegExp(
+      `^  ${vars} npx -y pnpm@10 exec codex-ts cloud diff (task_e_[0-9a-f]+)$`,
+      'm',
+    ).exec(stdout)?.[1];
+    expect(stdout).toContain(`  ${vars} npx -y pnpm@10 exec codex-ts cloud list\n`);
+    const list = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [join(repoRoot, 'apps', 'cli', 'dist', 'cli.js'), 'cloud', 'list'],
+        {
+          env: {
+            ...process.env,
+            CODEX_HOME: home,
+            CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${backendUrl}/oauth/token`,
+          },
+        },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      );
+    });
+    expect(list).toMatch(new RegExp(`^${taskId} +ready +\\+1/-0 in 1 file +Say hello in hello\\.txt$`, 'm'));
 
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGINT');
