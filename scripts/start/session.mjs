@@ -80,7 +80,7 @@ export async function walkSession({ backend, spawnServer, cwd, out }) {
   if (threadId) {
     const second = spawnServer();
     try {
-      await step('thread/resume in a second app-server process', async () => {
+      const resumed = await step('thread/resume in a second app-server process', async () => {
         await second.request('initialize', {
           clientInfo: CLIENT_INFO,
           capabilities: { experimentalApi: true },
@@ -88,17 +88,19 @@ export async function walkSession({ backend, spawnServer, cwd, out }) {
         second.notify('initialized');
         const r = await second.request('thread/resume', { threadId });
         out(`  thread ${r.thread.id} loaded from its rollout with ${r.thread.turns?.length ?? 0} turn(s)`);
+        return r;
       });
-      const registered = lastSeen.some((x) => x.path.endsWith('/task/register') && x.taskKind === 'thread');
-      out(
-        registered
-          ? '  its persisted task was not usable: a new thread task was registered'
-          : '  its persisted thread task was restored: no new registration',
-      );
-      if (threadId)
+      if (resumed) {
+        const registered = lastSeen.some((x) => x.path.endsWith('/task/register') && x.taskKind === 'thread');
+        out(
+          registered
+            ? '  its persisted task was not usable: a new thread task was registered'
+            : '  its persisted thread task was restored: no new registration',
+        );
         await step(`turn/start "${PROMPT} again" on the resumed thread`, () =>
           streamTurn(second, threadId, out, `${PROMPT} again`),
         );
+      }
     } finally {
       await second.close();
       table.flush('and while the second app-server exited', { quiet: true });
