@@ -5,6 +5,7 @@ export const METHOD_NAMES = [
   'account/login/cancel',
   'account/logout',
   'account/agentIdentity/read',
+  'account/rateLimits/read',
   'thread/start',
   'thread/resume',
   'thread/list',
