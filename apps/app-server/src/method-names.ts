@@ -16,6 +16,7 @@ export const METHOD_NAMES = [
   'turn/interrupt',
   'model/list',
   'app/list',
+  'configRequirements/read',
   'remoteControl/status/read',
   'remoteControl/enable',
   'remoteControl/disable',

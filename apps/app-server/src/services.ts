@@ -19,6 +19,7 @@ import { ModelsService } from './models-service.js';
 import { rateLimitMethods } from './rate-limit-methods.js';
 import { RemoteControl } from './remote-control.js';
 import { remoteControlMethods } from './remote-control-methods.js';
+import { requirementsMethods } from './requirements-methods.js';
 import { threadMethods } from './thread-methods.js';
 import { ThreadManager } from './threads/thread-manager.js';
 import { ThreadStore } from './threads/thread-store.js';
@@ -83,6 +84,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     ...modelMethods,
     ...appMethods,
     ...rateLimitMethods,
+    ...requirementsMethods,
     ...remoteControlMethods,
   ]);
   const missing = METHOD_NAMES.filter((m) => !methods.has(m));

@@ -86,6 +86,7 @@ async function session(home: string, chatgpt = true): Promise<void> {
   await a.client.initialize();
   await a.client.result('account/read', {});
   if (chatgpt) await a.client.result('account/rateLimits/read');
+  await a.client.result('configRequirements/read');
   await a.client.result('model/list', {});
   await a.client.result('app/list', {});
   const { thread } = await a.client.result<{ thread: { id: string } }>('thread/start', {});
@@ -122,6 +123,7 @@ describe('audit: what the backend saw over a whole session', () => {
     expect(new Set(rest.map((r) => r.path))).toEqual(
       new Set([
         '/backend-api/wham/usage',
+        '/backend-api/wham/config/requirements',
         '/backend-api/codex/models',
         '/backend-api/connectors/directory/list',
         '/backend-api/wham/apps',
