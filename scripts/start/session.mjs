@@ -60,6 +60,10 @@ export async function walkSession({ backend, spawnServer, cwd, out }) {
       const { data } = await first.request('model/list', {});
       out(`  ${data.map((m) => m.id).join(', ')}`);
     });
+    await step('app/list', async () => {
+      const { data } = await first.request('app/list', {});
+      out(`  ${data.length} app(s)${data.length ? `: ${data.map((a) => a.name).join(', ')}` : ''}`);
+    });
     await step('thread/start', async () => {
       const r = await first.request('thread/start', { cwd });
       threadId = r.thread.id;

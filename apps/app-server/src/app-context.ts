@@ -1,3 +1,4 @@
+import type { BackendClient } from '@codex-ts/backend-client';
 import type { AuthManager } from '@codex-ts/login';
 import type { AnalyticsTracker } from './analytics-tracker.js';
 import type { AppsService } from './apps-service.js';
@@ -24,5 +25,7 @@ export interface AppContext {
   readonly remoteControl: RemoteControl;
   readonly apps: AppsService;
   readonly models: ModelsService;
+  /** backend-client over the default provider (background task): rate limits, requirements, connectors. */
+  readonly backend: BackendClient;
   readonly analytics: AnalyticsTracker;
 }

@@ -1,8 +1,32 @@
 import type { AuthProvider } from '@codex-ts/auth-provider';
+import type { BackendClient } from '@codex-ts/backend-client';
 import type { AuthManager } from '@codex-ts/login';
 import { type AppInfo, AppsList, CodexAppsConnection, type ConnectorDirectory } from '@codex-ts/mcp';
 import type { AppLogger } from './logger.js';
 import { APP_SERVER_VERSION } from './version.js';
+
+/** backend-client's connector directory as mcp's `ConnectorDirectory`, keyed to the signed-in account. */
+export function connectorDirectory(backend: BackendClient, auth: AuthManager): ConnectorDirectory {
+  return {
+    async listConnectors(options) {
+      const a = auth.authCached();
+      const apps = await backend.listConnectors({
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.forceRefetch !== undefined ? { forceRefetch: options.forceRefetch } : {}),
+        ...(a?.chatgptUserId() ? { userId: a.chatgptUserId() } : {}),
+        isWorkspaceAccount: a?.isWorkspaceAccount() ?? false,
+      });
+      return apps.map((app) => ({
+        id: app.id,
+        name: app.name,
+        description: app.description ?? null,
+        logoUrl: app.logo_url,
+        logoUrlDark: app.logo_url_dark,
+        distributionChannel: app.distribution_channel,
+      }));
+    },
+  };
+}
 
 export interface AppsServiceOptions {
   readonly chatgptBaseUrl: string;

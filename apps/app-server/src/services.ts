@@ -1,10 +1,11 @@
+import { BackendClient } from '@codex-ts/backend-client';
 import { AuthManager } from '@codex-ts/login';
 import { accountMethods } from './account-methods.js';
 import { accountUpdated } from './account-wire.js';
 import { AnalyticsTracker } from './analytics-tracker.js';
 import type { AppContext } from './app-context.js';
 import { appMethods } from './app-methods.js';
-import { AppsService } from './apps-service.js';
+import { AppsService, connectorDirectory } from './apps-service.js';
 import type { ClientRegistry } from './client-registry.js';
 import { loadAppServerConfig } from './config.js';
 import type { ClientConnection } from './connection.js';
@@ -15,8 +16,10 @@ import type { MethodSpec } from './method.js';
 import { METHOD_NAMES } from './method-names.js';
 import { modelMethods } from './model-methods.js';
 import { ModelsService } from './models-service.js';
+import { rateLimitMethods } from './rate-limit-methods.js';
 import { RemoteControl } from './remote-control.js';
 import { remoteControlMethods } from './remote-control-methods.js';
+import { requirementsMethods } from './requirements-methods.js';
 import { threadMethods } from './thread-methods.js';
 import { ThreadManager } from './threads/thread-manager.js';
 import { ThreadStore } from './threads/thread-store.js';
@@ -80,6 +83,8 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     ...turnMethods,
     ...modelMethods,
     ...appMethods,
+    ...rateLimitMethods,
+    ...requirementsMethods,
     ...remoteControlMethods,
   ]);
   const missing = METHOD_NAMES.filter((m) => !methods.has(m));
@@ -98,6 +103,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     onMessage: o.onMessage,
   });
   if (config.remoteControl) remoteControl.enable();
+  const backend = new BackendClient({ baseUrl: config.chatgptBaseUrl, auth: auth.defaultProvider() });
   const apps = new AppsService({
     chatgptBaseUrl: config.chatgptBaseUrl,
     codexHome: config.codexHome,
@@ -105,6 +111,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     env,
     logger,
     onUpdated: (data) => clients.broadcast('app/list/updated', { data }),
+    directory: connectorDirectory(backend, auth),
   });
   const analytics = new AnalyticsTracker({
     chatgptBaseUrl: config.chatgptBaseUrl,
@@ -126,6 +133,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
       apps,
       analytics,
       models: new ModelsService(config, auth, env),
+      backend,
     },
     methods,
   };

@@ -32,25 +32,34 @@ async function chatgpt(flag: boolean, extra = ''): Promise<Harness> {
 }
 
 describe('app/list', () => {
-  it('lists the apps of the codex_apps MCP server, paginated, over the background task; app/list/updated', async () => {
+  it('merges the connector directory (backend-client) with the codex_apps MCP tools, paginated, over the background task; app/list/updated', async () => {
     const { client } = await chatgpt(true);
     const all = await client.result<{ data: Array<{ id: string; name: string; isAccessible: boolean }> }>(
       'app/list',
       {},
     );
+    // Directory order first (each marked accessible: its connector has tools), then tools-only apps.
     expect(all.data.map((a) => [a.id, a.name, a.isAccessible])).toEqual([
-      ['connector_dev_github', 'GitHub (dev)', true],
-      ['connector_dev_drive', 'Drive (dev)', true],
       ['connector_dev_calendar', 'Calendar (dev)', true],
+      ['connector_dev_drive', 'Drive (dev)', true],
+      ['connector_dev_github', 'GitHub (dev)', true],
     ]);
-    expect((await client.next('app/list/updated')).params).toEqual({ data: all.data });
+    // Sent as the sources load: the tools alone first, then merged with the directory (the answer's list).
+    const updated = await client.next(
+      'app/list/updated',
+      (p) => JSON.stringify(p.data) === JSON.stringify(all.data),
+    );
+    expect(updated.params).toEqual({ data: all.data });
     const first = await client.result('app/list', { limit: 1 });
     expect(first).toEqual({ data: [all.data[0]], nextCursor: '1' });
     expect(await client.result('app/list', { limit: 2, cursor: '1' })).toEqual({
       data: [all.data[1], all.data[2]],
       nextCursor: null,
     });
-    const mcp = backend.requests().filter((r) => r.path === '/backend-api/wham/apps');
+    const mcp = backend
+      .requests()
+      .filter((r) => r.path === '/backend-api/wham/apps' || r.path.startsWith('/backend-api/connectors/'));
+    expect(mcp.some((r) => r.path === '/backend-api/connectors/directory/list')).toBe(true);
     expect(mcp.length).toBeGreaterThan(0);
     for (const r of mcp) expect([r.authScheme, r.taskKind]).toEqual(['assertion', 'background']);
   });

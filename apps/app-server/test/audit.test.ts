@@ -76,15 +76,17 @@ async function turn(h: Harness, threadId: string, text: string): Promise<void> {
 }
 
 /**
- * The scripted session of the audit: initialize, account/read, model/list, app/list, thread/start, two turns, then
+ * The scripted session of the audit: initialize, account/read, account/rateLimits/read (ChatGPT), model/list, app/list, thread/start, two turns, then
  * thread/resume in a new server process on the same CODEX_HOME and another turn.
  */
-async function session(home: string): Promise<void> {
+async function session(home: string, chatgpt = true): Promise<void> {
   const env = backendEnv(backend, home);
   const a = await harness(home, env);
   open.push(a);
   await a.client.initialize();
   await a.client.result('account/read', {});
+  if (chatgpt) await a.client.result('account/rateLimits/read');
+  await a.client.result('configRequirements/read');
   await a.client.result('model/list', {});
   await a.client.result('app/list', {});
   const { thread } = await a.client.result<{ thread: { id: string } }>('thread/start', {});
@@ -120,7 +122,10 @@ describe('audit: what the backend saw over a whole session', () => {
     expect(rest.filter((r) => r.taskKind !== 'background').map(auditRow)).toEqual([]);
     expect(new Set(rest.map((r) => r.path))).toEqual(
       new Set([
+        '/backend-api/wham/usage',
+        '/backend-api/wham/config/requirements',
         '/backend-api/codex/models',
+        '/backend-api/connectors/directory/list',
         '/backend-api/wham/apps',
         '/backend-api/codex/analytics-events/events',
       ]),
@@ -160,7 +165,7 @@ describe('audit: what the backend saw over a whole session', () => {
       await h.client.initialize();
       await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-audit' });
       await h.close();
-      await session(home);
+      await session(home, false);
       expect(api.authorizations).toEqual(['Bearer sk-audit', 'Bearer sk-audit', 'Bearer sk-audit']);
       expect(backend.requests().map(auditRow)).toEqual([]);
     } finally {
