@@ -82,8 +82,16 @@ const ALLOWED: AllowedDifference[] = [
     reason: 'gap: cache-write tokens, and the model context window (null where upstream knows it)',
   },
   {
-    path: /^account\/rateLimits\/updated: params\.rateLimits\.(individualLimit|normalModelSlug|planType|rateLimitReachedType|spendControlReached)$/,
+    path: /^account\/rateLimits\/(updated: params\.rateLimits|read: result\.(rateLimits|rateLimitsByLimitId\.codex))\.(individualLimit|normalModelSlug|planType|rateLimitReachedType|spendControlReached)$/,
     reason: 'gap: the plan and limit-reached fields of the turn’s rate limits',
+  },
+  {
+    path: /^account\/rateLimits\/read: result\.(ordinaryUsageAllowed|rateLimitResetCredits|rateLimitUpsell)$/,
+    reason: 'gap: usage allowance, reset credits and upsell of the rate-limits answer',
+  },
+  {
+    path: 'account/rateLimits/read: result.accountId',
+    reason: 'codex-ts names the ChatGPT account the limits are for; upstream 0.169 answers null here',
   },
   {
     path: 'account/login/completed: params.onboardingEntrypoint',
