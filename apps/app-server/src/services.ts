@@ -56,6 +56,8 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     logger,
     sessionSource: 'vscode',
     enableCodexApiKeyEnv: false,
+    // The configured model API (`openai_base_url`) receives the credentials, on loopback too.
+    ...(config.openaiBaseUrl ? { trustedOrigins: [new URL(config.openaiBaseUrl).origin] } : {}),
   });
   const threads = new ThreadManager(new ThreadStore(config.codexHome, logger), auth, logger);
   const logins = new LoginFlows({
