@@ -22,6 +22,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   biscuitTtlSeconds: number;
   maxRequestRecords: number;
+  separateUploadHost: boolean;
 }
 
 /** In-memory only (lost on restart): the stores each feature owns, composed by `startDevBackend`. */
@@ -45,4 +46,6 @@ export interface App {
   readonly memory: MemoryStore;
   /** 'http://host:port', known once listening. */
   url: string;
+  /** The origin `upload_url`s point at: the separate upload host, or '' for `url`. */
+  uploadUrl: string;
 }

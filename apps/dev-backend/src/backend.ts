@@ -4,6 +4,7 @@ import type { App, ResolvedOptions } from './app.js';
 import { createAppsMcpStore } from './apps-mcp-store.js';
 import { BiscuitStore } from './biscuits.js';
 import { Clock } from './clock.js';
+import { seedCloudTask } from './cloud-task-seeding.js';
 import { identitiesInfo, issueDevTokens, tasksInfo, usersInfo } from './dev.js';
 import { FaultList } from './faults.js';
 import { createFileStore } from './files-store.js';
@@ -17,6 +18,7 @@ import { createDevTlsMaterial } from './tls.js';
 import { writeCaFile } from './tls-files.js';
 import { TokenService } from './tokens.js';
 import type { DevBackend, DevBackendOptions } from './types.js';
+import { startUploadHost } from './upload-host.js';
 import { createCloudTaskStore } from './wham-store.js';
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -42,6 +44,7 @@ export function resolveOptions(o: DevBackendOptions): ResolvedOptions {
     maxBodyBytes: positive(o.maxBodyBytes, 1024 * 1024, 'maxBodyBytes'),
     biscuitTtlSeconds: positive(o.biscuitTtlSeconds, 300, 'biscuitTtlSeconds'),
     maxRequestRecords: positive(o.maxRequestRecords, 1000, 'maxRequestRecords'),
+    separateUploadHost: o.separateUploadHost ?? false,
   };
 }
 
@@ -79,6 +82,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       ...createAppsMcpStore(),
     },
     url: '',
+    uploadUrl: '',
   };
   const dataFile = resolved.dataFile;
   if (dataFile) {
@@ -105,12 +109,17 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   });
   const address = server.address() as AddressInfo;
   app.url = `${tls ? 'https' : 'http'}://${urlHost(resolved.host)}:${address.port}`;
+  const uploadHost = resolved.separateUploadHost
+    ? await startUploadHost(app, resolved.host, urlHost(resolved.host))
+    : undefined;
+  app.uploadUrl = uploadHost?.url ?? '';
 
   let closing: Promise<void> | undefined;
   const backend: DevBackend = {
     url: app.url,
     ...(caFile ? { caFile: caFile.path } : {}),
     chatgptBaseUrl: `${app.url}/backend-api`,
+    uploadUrl: uploadHost?.url ?? app.url,
     issuer: app.url,
     tokenUrl: `${app.url}/oauth/token`,
     issueTokens: (o) => issueDevTokens(app, o),
@@ -128,13 +137,20 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     forgetTask: (id) => state.forgetTask(id),
     revokeRefreshTokens: (userId) => state.revokeRefreshTokens(userId),
     setClockOffset: (seconds) => clock.setOffset(seconds),
+    seedCloudTask: (seed) => seedCloudTask(app, seed),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         for (const session of app.memory.appsMcpSessions.values()) void session.transport.close();
         wss.close();
-        server.close(() => resolve());
+        let open = uploadHost ? 2 : 1;
+        const closed = () => {
+          if (--open === 0) resolve();
+        };
+        server.close(closed);
         server.closeAllConnections();
+        uploadHost?.server.close(closed);
+        uploadHost?.server.closeAllConnections();
       }).then(() => caFile?.remove());
       return closing;
     },

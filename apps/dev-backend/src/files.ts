@@ -4,6 +4,7 @@ import type { FileRecord } from './files-store.js';
 import { HttpError, header, readBody, readJson, sendJson } from './http.js';
 import { randomHex, randomToken } from './ids.js';
 import type { Ctx, Router } from './router.js';
+import { sentAuthScheme } from './sent-auth-scheme.js';
 import { parseBody } from './validation.js';
 
 const createSchema = z.object({
@@ -28,7 +29,7 @@ function mimeFor(name: string): string {
 }
 
 function blobUrl(ctx: Ctx, file: FileRecord): string {
-  return `${ctx.app.url}/files-blob/${file.fileId}?sig=${file.signature}`;
+  return `${ctx.app.uploadUrl || ctx.app.url}/files-blob/${file.fileId}?sig=${file.signature}`;
 }
 
 /** POST /backend-api/files {file_name, file_size, use_case} → {file_id, upload_url} */
@@ -62,6 +63,7 @@ function signedFile(ctx: Ctx): FileRecord {
 
 /** PUT /files-blob/{id}?sig=… : the upload target (plays the blob store; the URL is the capability). */
 async function putBlob(ctx: Ctx): Promise<void> {
+  ctx.record.authScheme = sentAuthScheme(ctx.req); // recorded, never accepted: the URL is the capability
   const file = signedFile(ctx);
   if (header(ctx.req, 'x-ms-blob-type') !== undefined && header(ctx.req, 'x-ms-blob-type') !== 'BlockBlob') {
     throw new HttpError(400, 'invalid_blob_type', 'x-ms-blob-type must be BlockBlob');
@@ -102,7 +104,11 @@ function uploaded(ctx: Ctx): void {
 export function fileRoutes(router: Router): void {
   router
     .add('POST', '/backend-api/files', 'protected', createFile)
-    .add('POST', '/backend-api/files/:id/uploaded', 'protected', uploaded)
-    .add('PUT', '/files-blob/:id', 'public', putBlob)
-    .add('GET', '/files-blob/:id', 'public', getBlob);
+    .add('POST', '/backend-api/files/:id/uploaded', 'protected', uploaded);
+  blobRoutes(router);
+}
+
+/** The blob store's routes (also served alone by the separate upload host). */
+export function blobRoutes(router: Router): void {
+  router.add('PUT', '/files-blob/:id', 'public', putBlob).add('GET', '/files-blob/:id', 'public', getBlob);
 }

@@ -24,6 +24,7 @@ export type {
   DevTokens,
   DevUserInfo,
   IssueTokensOptions,
+  SeedCloudTask,
   TaskKind,
 } from './types.js';
 

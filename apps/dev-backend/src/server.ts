@@ -13,6 +13,7 @@ import { agentRoutes } from './agent.js';
 import type { App } from './app.js';
 import { appsMcpRoutes } from './apps-mcp.js';
 import { authenticate } from './auth.js';
+import { cloudTaskSeedingRoutes } from './cloud-task-seeding.js';
 import { codexRoutes } from './codex.js';
 import { connectorRoutes } from './connectors.js';
 import { devRoutes } from './dev.js';
@@ -45,6 +46,7 @@ export function buildRouter(): Router {
   remoteControlRoutes(router);
   oauthRoutes(router);
   devRoutes(router);
+  cloudTaskSeedingRoutes(router);
   return router;
 }
 

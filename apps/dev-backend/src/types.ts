@@ -24,6 +24,11 @@ export interface DevBackendOptions {
   /** Entries kept by the request log; default 1000. */
   maxRequestRecords?: number;
   /**
+   * Serve the blob store (`upload_url`) on a second loopback port instead of this one (plain http, also with
+   * `tls`); default false.
+   */
+  separateUploadHost?: boolean;
+  /**
    * Serve HTTPS and WSS with a throw-away CA made at start (`true`), optionally writing the CA certificate to
    * `caFile` (default: a new temporary directory, removed by `close()`).
    */
@@ -131,5 +136,22 @@ export interface DevBackend {
   /** Revokes every refresh token of a user (or of all users): the next refresh gets refresh_token_invalidated. */
   revokeRefreshTokens(userId?: string): void;
   setClockOffset(seconds: number): void;
+  /** The origin `upload_url`s point at (`url` unless `separateUploadHost`). */
+  readonly uploadUrl: string;
+  /** Stores a cloud task with a diff the caller chooses, for the user of `accountId`; returns its id. */
+  seedCloudTask(seed: SeedCloudTask): string;
   close(): Promise<void>;
+}
+
+/** A cloud task whose diff a test chooses (one that applies to a repository it made, or one that conflicts). */
+export interface SeedCloudTask {
+  /** The owner, by the `account_id` of their tokens. */
+  accountId: string;
+  /** A unified diff, or anything else (to test a client that refuses non-unified diffs). */
+  diff: string;
+  title?: string;
+  prompt?: string;
+  environmentId?: string;
+  /** Extra attempts (best-of-n siblings); they carry the same diff. */
+  siblings?: number;
 }
