@@ -93,7 +93,7 @@ export function taskAuthProvider(o: TaskAuthProviderOptions): TaskAuthProvider {
       request.signal?.throwIfAborted();
       if (!authorizes(request)) return {};
       if (bearerNow()) return { Authorization: `Bearer ${o.accessToken}`, ...routing };
-      const { signer, taskId } = await abortable(task(), request.signal);
+      const { signer, taskId } = current ?? (await abortable(task(), request.signal));
       return { Authorization: signer.authorizationHeader(taskId), ...routing };
     },
     describe(request: AuthRequest): AuthDescription {
