@@ -31,7 +31,8 @@ export function runCloud(argv: readonly string[], io: CliIo): Promise<number> {
     backend: async () => {
       const codexHome = resolveCodexHome(io.env);
       const baseUrl = await cloudBaseUrl(codexHome, io.env);
-      const manager = await AuthManager.create({ codexHome, env: io.env });
+      // The base the user chose is a destination login may authorize (it is the configured one, or the override).
+      const manager = await AuthManager.create({ codexHome, env: io.env, trustedOrigins: [baseUrl] });
       const client = new BackendClient({
         baseUrl,
         auth: manager.defaultProvider(),

@@ -18,12 +18,10 @@ describe.each([
   });
   afterAll(() => backend.close());
 
-  // The PUT to upload_url follows the provider's own destination rule. Login authorizes every loopback origin
-  // (agent-identity's isAgentAssertionHost: localhost, 127.0.0.0/8, [::1], any port), so here the upload host on
-  // the second loopback port does get login's credential; a production upload host (blob storage) is not a
-  // destination login authorizes and gets none. backend-client's tests prove the "none" side with a provider that
-  // authorizes only the backend's origin.
-  it('create and finalize carry the thread provider’s credential; the PUT follows login’s destination rule', async () => {
+  // The PUT to upload_url follows the provider's own destination rule. Login authorizes loopback only at the
+  // origins it was configured with (the ChatGPT base, the authapi, trusted origins), so the upload host on the
+  // second loopback port, like a production blob store, gets no credential at all.
+  it('create and finalize carry the thread provider’s credential; the PUT to the upload host carries none', async () => {
     const client = new BackendClient({ baseUrl: backend.chatgptBaseUrl, auth: manager.defaultProvider() });
     backend.clearRequests();
     const uploaded = await client.uploadFile({
@@ -36,7 +34,7 @@ describe.each([
       .filter((r) => r.path.startsWith('/backend-api/files') || r.path.startsWith('/files-blob/'));
     expect(calls.map((r) => [r.method, r.path, r.authScheme, r.status])).toEqual([
       ['POST', '/backend-api/files', scheme, 200],
-      ['PUT', `/files-blob/${uploaded.fileId}`, scheme, 201],
+      ['PUT', `/files-blob/${uploaded.fileId}`, 'none', 201],
       ['POST', `/backend-api/files/${uploaded.fileId}/uploaded`, scheme, 200],
     ]);
     if (flag) {

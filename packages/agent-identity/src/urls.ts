@@ -42,7 +42,8 @@ export function resolveAuthapiBaseUrl(chatgptBaseUrl: string, env: NodeJS.Proces
   return override.length > 0 ? override : normalizeChatgptBaseUrl(chatgptBaseUrl);
 }
 
-function isLoopbackHost(hostname: string): boolean {
+/** `localhost`, `127.0.0.0/8` or `[::1]`, as `URL.hostname` spells them. */
+export function isLoopbackHost(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

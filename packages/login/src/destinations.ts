@@ -1,9 +1,10 @@
-import { httpEquivalentUrl, isAgentAssertionHost } from '@codex-ts/agent-identity';
+import { httpEquivalentUrl, isAgentAssertionHost, isLoopbackHost } from '@codex-ts/agent-identity';
 
 /**
- * What a request to a URL may carry: `assertion` (a supported ChatGPT host or loopback: an AgentAssertion or
- * bearer), `bearer` (a trusted origin that is not an assertion host), or `none` (an unrelated host, or a scheme
- * other than http/https/ws/wss: no credentials).
+ * What a request to a URL may carry: `assertion` (a supported ChatGPT host, or a configured loopback origin: an
+ * AgentAssertion or bearer), `bearer` (a trusted origin that is not an assertion host), or `none` (an unrelated
+ * host, a loopback origin nobody configured — another local server, such as an upload host — or a scheme other
+ * than http/https/ws/wss: no credentials).
  */
 export type Destination = 'assertion' | 'bearer' | 'none';
 
@@ -44,16 +45,21 @@ export class CredentialDestinations {
     if (key === undefined) return 'none';
     let destination = this.#cache.get(key);
     if (destination === undefined) {
-      destination = isAgentAssertionHost(url)
-        ? 'assertion'
-        : this.#trusted.has(key) || isOpenAiHttpsHost(httpEquivalentUrl(url))
-          ? 'bearer'
-          : 'none';
+      destination = classifyUncached(url, this.#trusted.has(key));
       if (this.#cache.size >= MAX_CACHED_ORIGINS) this.#cache.clear();
       this.#cache.set(key, destination);
     }
     return destination;
   }
+}
+
+function classifyUncached(url: URL, trusted: boolean): Destination {
+  const assertionHost = isAgentAssertionHost(url);
+  if (trusted) return assertionHost ? 'assertion' : 'bearer';
+  const http = httpEquivalentUrl(url);
+  if (isLoopbackHost(http.hostname)) return 'none';
+  if (assertionHost) return 'assertion';
+  return isOpenAiHttpsHost(http) ? 'bearer' : 'none';
 }
 
 function isOpenAiHttpsHost(url: URL): boolean {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CredentialDestinations } from '../src/destinations.js';
 
 const destinations = () =>
-  new CredentialDestinations(['https://chatgpt.com/backend-api', 'https://files.example.net', 'not a url']);
+  new CredentialDestinations([
+    'https://chatgpt.com/backend-api',
+    'http://127.0.0.1:8787/backend-api',
+    'https://files.example.net',
+    'not a url',
+  ]);
 
 describe('CredentialDestinations', () => {
   it.each([
@@ -10,7 +15,9 @@ describe('CredentialDestinations', () => {
     ['wss://chatgpt.com/backend-api/codex/responses', 'assertion'],
     ['http://127.0.0.1:8787/backend-api', 'assertion'],
     ['ws://127.0.0.1:8787/backend-api', 'assertion'],
-    ['ws://localhost:1/x', 'assertion'],
+    ['ws://localhost:1/x', 'none'],
+    ['http://127.0.0.1:8788/files-blob/1', 'none'],
+    ['http://localhost:8787/backend-api', 'none'],
     ['http://chatgpt.com/backend-api', 'none'],
     ['ws://chatgpt.com/backend-api', 'none'],
     ['https://files.example.net/up', 'bearer'],

@@ -54,7 +54,9 @@ describe('loading auth', () => {
     const none = await managerFor(backend, tempHome(), { env: {} });
     expect(none.authCached()).toBeUndefined();
     await expect(
-      none.defaultProvider().headers({ url: new URL(backend.chatgptBaseUrl), method: 'GET' }),
+      none
+        .defaultProvider()
+        .headers({ url: new URL('https://chatgpt.com/backend-api/wham/usage'), method: 'GET' }),
     ).rejects.toMatchObject({
       code: 'auth_unavailable',
     });

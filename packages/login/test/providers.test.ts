@@ -67,6 +67,22 @@ describe('websocket URLs are authorized as their http equivalents', () => {
     });
   });
 
+  it('another loopback server (an upload host on another port) gets nothing, flag on or off', async () => {
+    const { home: on, tokens } = await chatgptHome(backend);
+    const { home: off } = await chatgptHome(backend, { flag: false, tokens });
+    const other = new URL(backend.chatgptBaseUrl);
+    other.port = String(Number(other.port) === 65535 ? 1 : Number(other.port) + 1);
+    for (const home of [on, off]) {
+      const m = await managerFor(backend, home);
+      for (const scheme of ['http', 'ws']) {
+        const url = `${scheme}://${other.host}/upload/file-1`;
+        expect(await m.defaultProvider().headers(at(url))).toEqual({});
+        expect(await m.threadProvider('t').headers(at(url))).toEqual({});
+        expect(m.defaultProvider().describe(at(url)).scheme).toBe('none');
+      }
+    }
+  });
+
   it.each([
     ['https://chatgpt.com/backend-api/codex/responses', 'bearer'],
     ['wss://chatgpt.com/backend-api/codex/responses', 'bearer'],

@@ -164,7 +164,7 @@ describe('websocket turns that go wrong', () => {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`;
     try {
-      const turns = session(url, { streamIdleTimeoutMs: 400 });
+      const turns = session(url, { streamIdleTimeoutMs: 1500 });
       const events = await collect(turns);
       expect(events.map((e) => e.type)).toEqual(['retry', 'transport_fallback', 'metadata', 'completed']);
       const retry = events[0];
