@@ -56,7 +56,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     logger,
     sessionSource: 'vscode',
     enableCodexApiKeyEnv: false,
-    // The configured model API (`openai_base_url`) receives the credentials, on loopback too.
+    // A configured `openai_base_url` (the model provider's API) may receive the API key, loopback included.
     ...(config.openaiBaseUrl ? { trustedOrigins: [new URL(config.openaiBaseUrl).origin] } : {}),
   });
   const threads = new ThreadManager(new ThreadStore(config.codexHome, logger), auth, logger);
