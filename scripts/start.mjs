@@ -31,9 +31,26 @@ function fail(message, code, hint = 'run `npx -y pnpm@10 start --help` for usage
 }
 
 let codexHome;
-const children = new Set();
+/** The app-servers running, each with the promise of its exit. */
+const children = new Map();
+function track(child, exited) {
+  children.set(child, exited);
+  exited.then(() => children.delete(child));
+}
+/** SIGTERM to every app-server, then waits for them (SIGKILL after 3 s): none writes to CODEX_HOME after this. */
+async function stopChildren() {
+  for (const child of children.keys()) child.kill('SIGTERM');
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, 3000);
+  });
+  await Promise.race([Promise.all(children.values()), late]);
+  clearTimeout(timer);
+  for (const child of children.keys()) child.kill('SIGKILL');
+}
+/** The last word on every exit: nothing left running, CODEX_HOME removed. */
 function cleanup() {
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children.keys()) child.kill('SIGKILL');
   if (codexHome) rmSync(codexHome, { recursive: true, force: true });
   codexHome = undefined;
 }
@@ -83,7 +100,11 @@ try {
     fail(`port ${port} needs privileges`, 1, 'pick a port above 1023 with --port <n>');
   fail(`the dev backend did not start: ${err.message}`, 1, '');
 }
+// Ctrl-C: the app-servers first (they may be writing to CODEX_HOME), then CODEX_HOME, then the backend.
+let stopping = false;
 const stop = async () => {
+  stopping = true;
+  await stopChildren();
   cleanup();
   await backend.close().catch(() => {});
   process.exit(0);
@@ -94,6 +115,9 @@ process.once('SIGTERM', stop);
 try {
   await main();
 } catch (err) {
+  // Stopped by Ctrl-C mid-walk: the requests in flight fail, and stop() finishes the exit.
+  if (stopping) await new Promise(() => {});
+  await stopChildren();
   cleanup();
   await backend.close().catch(() => {});
   fail(
@@ -142,8 +166,7 @@ async function main() {
     backend,
     spawnServer: () => {
       const client = spawn();
-      children.add(client);
-      client.exited.then(() => children.delete(client));
+      track(client, client.exited);
       return client;
     },
     cwd,
@@ -151,14 +174,15 @@ async function main() {
   });
 
   if (values.once) {
+    await stopChildren();
     cleanup();
     await backend.close();
     return;
   }
   const ws = await startWebsocketServer(APP_SERVER_CLI, env, 0);
-  children.add(ws.child);
-  ws.child.once('exit', () => {
-    if (children.delete(ws.child)) console.error('start: the websocket app-server stopped');
+  track(ws.child, ws.exited);
+  ws.exited.then(() => {
+    if (!stopping) console.error('start: the websocket app-server stopped');
   });
   const cloudTaskId = seedCloudTask(backend);
   console.log(tryThese({ repoRoot, backend, codexHome, wsUrl: ws.url, threadId, cloudTaskId }));

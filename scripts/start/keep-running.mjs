@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * `codex-ts-app-server --listen ws://127.0.0.1:<port>` (0: any free port); resolves with the process and the URL
- * it printed once it listens. Rejects with its last stderr line if it exits first.
+ * `codex-ts-app-server --listen ws://127.0.0.1:<port>` (0: any free port); resolves with the process, the URL it
+ * printed once it listens, and the promise of its exit. Rejects with its last stderr line if it exits first.
  */
 export function startWebsocketServer(cli, env, port) {
   const child = spawn(process.execPath, [cli, '--listen', `ws://127.0.0.1:${port}`], {
@@ -13,6 +13,7 @@ export function startWebsocketServer(cli, env, port) {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (d) => {
       stderr += d;
@@ -20,7 +21,7 @@ export function startWebsocketServer(cli, env, port) {
       if (url) {
         child.stderr.removeAllListeners('data');
         child.stderr.resume();
-        resolve({ child, url });
+        resolve({ child, url, exited });
       }
     });
     child.once('exit', (code) => {

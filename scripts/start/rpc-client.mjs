@@ -88,6 +88,11 @@ export class AppServerClient {
     return waiting;
   }
 
+  /** Sends the process a signal (Ctrl-C stops it this way). */
+  kill(signal) {
+    this.#child.kill(signal);
+  }
+
   /** Ends stdin (the server exits on EOF) and waits for it; SIGKILL if it is still there after 10 s. */
   async close() {
     if (this.#exit) return;

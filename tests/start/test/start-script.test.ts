@@ -108,6 +108,27 @@ describe('scripts/start.mjs', () => {
     expect(existsSync(home!)).toBe(false);
   });
 
+  it('Ctrl-C in the middle of the walk stops the app-server first, then removes CODEX_HOME; exit 0, nothing on stderr', async () => {
+    const child = spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Signed in and the app-server is writing auth.json: the moment a careless stop would leave it behind.
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+        if (stdout.includes('  approved (POST /dev/device/approve)')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    expect(existsSync(homeOf(stdout)!)).toBe(false);
+  });
+
   it('keeps the backend and a websocket app-server running with commands to try; Ctrl-C stops all and removes CODEX_HOME', async () => {
     const child = spawn(process.execPath, [START], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
