@@ -56,6 +56,8 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     logger,
     sessionSource: 'vscode',
     enableCodexApiKeyEnv: false,
+    // A configured `openai_base_url` (the model provider's API) may receive the API key, loopback included.
+    ...(config.openaiBaseUrl ? { trustedOrigins: [new URL(config.openaiBaseUrl).origin] } : {}),
   });
   const threads = new ThreadManager(new ThreadStore(config.codexHome, logger), auth, logger);
   const logins = new LoginFlows({
