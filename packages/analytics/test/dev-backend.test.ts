@@ -1,8 +1,8 @@
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsClient } from '../src/index.js';
 import { appUsed, fingerprints, recordingLogger, threadInitialized } from './support/facts.js';
-import { testAccount } from './support/identity-provider.js';
 
 const PATH = '/backend-api/codex/analytics-events/events';
 let backend: DevBackend;
@@ -18,7 +18,7 @@ describe('analytics against the dev backend', () => {
     ['flag on: the background assertion', 'background', 'assertion'],
     ['flag off: bearer', 'bearer', 'bearer'],
   ] as const)('%s on every batch', async (_title, which, scheme) => {
-    const account = await testAccount(backend, `analytics-${which}@example.com`);
+    const account = await agentTestAccount(backend, { email: `analytics-${which}@example.com` });
     backend.clearRequests();
     const logger = recordingLogger();
     const client = createAnalyticsClient({

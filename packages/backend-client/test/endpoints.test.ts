@@ -1,5 +1,5 @@
-import { type AuthProvider, bearerAuthProvider } from '@codex-ts/auth-provider';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assistantError,
@@ -9,7 +9,6 @@ import {
   unifiedDiff,
   userPrompt,
 } from '../src/index.js';
-import { backgroundAssertionProvider } from './assertion-provider.js';
 
 const modes = [
   { flag: 'off', scheme: 'bearer' },
@@ -23,16 +22,10 @@ describe.each(modes)('every endpoint against the dev backend, flag $flag', ({ fl
 
   beforeAll(async () => {
     backend = await startDevBackend();
-    const tokens = await backend.issueTokens({ email: `flag-${flag}@example.com`, plan: 'plus' });
-    accountId = tokens.account_id;
-    const auth: AuthProvider =
-      flag === 'off'
-        ? bearerAuthProvider({ token: tokens.access_token, accountId })
-        : await backgroundAssertionProvider({
-            chatgptBaseUrl: backend.chatgptBaseUrl,
-            accessToken: tokens.access_token,
-            accountId,
-          });
+    const account = await agentTestAccount(backend, { email: `flag-${flag}@example.com`, plan: 'plus' });
+    accountId = account.accountId;
+    const auth = flag === 'off' ? account.bearer : account.background;
+    if (flag === 'on') await account.background.register();
     client = new BackendClient({ baseUrl: `${backend.chatgptBaseUrl}/`, auth });
     backend.clearRequests();
   });

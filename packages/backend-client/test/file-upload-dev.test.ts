@@ -1,28 +1,23 @@
-import { bearerAuthProvider } from '@codex-ts/auth-provider';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { type AgentTestAccount, agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BackendClient } from '../src/index.js';
-import { backgroundAssertionProvider } from './assertion-provider.js';
 
 describe('file upload end to end against the dev backend with a separate upload host', () => {
   let backend: DevBackend;
-  let tokens: Awaited<ReturnType<DevBackend['issueTokens']>>;
+  let account: AgentTestAccount;
 
   beforeAll(async () => {
     backend = await startDevBackend({ separateUploadHost: true });
-    tokens = await backend.issueTokens({ email: 'upload@example.com' });
+    account = await agentTestAccount(backend, { email: 'upload@example.com' });
   });
   afterAll(() => backend.close());
   beforeEach(() => backend.clearRequests());
 
   it('a thread provider authorizes create and finalize; the upload host gets no credential', async () => {
-    const background = bearerAuthProvider({ token: tokens.access_token, accountId: tokens.account_id });
-    const thread = await backgroundAssertionProvider({
-      chatgptBaseUrl: backend.chatgptBaseUrl,
-      accessToken: tokens.access_token,
-      accountId: tokens.account_id,
-      threadId: 'thread-upload-1',
-    });
+    const background = account.bearer;
+    const thread = await account.thread('thread-upload-1');
+    await thread.register();
     backend.clearRequests();
     const client = new BackendClient({ baseUrl: backend.chatgptBaseUrl, auth: background });
     const contents = new TextEncoder().encode('hello, dev backend');
@@ -48,7 +43,7 @@ describe('file upload end to end against the dev backend with a separate upload 
   });
 
   it('a provider that authorizes every URL (bearer here) does send its credential to the upload host', async () => {
-    const anywhere = bearerAuthProvider({ token: tokens.access_token, accountId: tokens.account_id });
+    const anywhere = account.bearer;
     const client = new BackendClient({ baseUrl: backend.chatgptBaseUrl, auth: anywhere });
     const uploaded = await client.uploadFile({ fileName: 'a.bin', contents: new Uint8Array([1, 2, 3]) });
     expect(backend.requests().map((r) => [r.method, r.authScheme])).toEqual([

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AuthProvider, bearerAuthProvider } from '@codex-ts/auth-provider';
 import { recordingAuthProvider, startScriptedServer } from '@codex-ts/auth-provider/testing';
 import { BackendClient, isBackendError } from '@codex-ts/backend-client';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpCloudBackend, NOT_UNIFIED_MESSAGE } from '../src/index.js';
-import { backgroundAssertionProvider } from './assertion-provider.js';
 import { makeRepo, treeHash } from './git-repo.js';
 
 describe.each([
@@ -21,16 +20,10 @@ describe.each([
 
     beforeAll(async () => {
       backend = await startDevBackend();
-      const tokens = await backend.issueTokens({ email: `apply-${flag}@example.com` });
-      accountId = tokens.account_id;
-      const auth: AuthProvider =
-        flag === 'off'
-          ? bearerAuthProvider({ token: tokens.access_token, accountId: tokens.account_id })
-          : await backgroundAssertionProvider({
-              chatgptBaseUrl: backend.chatgptBaseUrl,
-              accessToken: tokens.access_token,
-              accountId: tokens.account_id,
-            });
+      const account = await agentTestAccount(backend, { email: `apply-${flag}@example.com` });
+      accountId = account.accountId;
+      const auth = flag === 'off' ? account.bearer : account.background;
+      if (flag === 'on') await account.background.register();
       cloud = new HttpCloudBackend(new BackendClient({ baseUrl: backend.chatgptBaseUrl, auth }));
       backend.clearRequests();
     });

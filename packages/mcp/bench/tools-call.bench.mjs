@@ -2,16 +2,8 @@
 // AgentAssertion (signed per request, verified by the server) against bearer. Goal: assertion / bearer ≤ 1.10
 // (median of per-round ratios). Exits 1 on a miss.
 
-import {
-  AgentKey,
-  buildAbom,
-  createAgentSigner,
-  fetchAgentBiscuit,
-  registerAgentIdentity,
-  registerAgentTask,
-} from '@codex-ts/agent-identity';
-import { bearerAuthProvider } from '@codex-ts/auth-provider';
 import { startDevBackend } from '@codex-ts/dev-backend';
+import { agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { CodexAppsConnection } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
@@ -19,30 +11,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 60);
 
 const backend = await startDevBackend();
 const base = backend.chatgptBaseUrl;
-const tokens = await backend.issueTokens({ email: 'mcp-bench@example.com' });
-const key = AgentKey.generate();
-const biscuit = await fetchAgentBiscuit({
-  chatgptBaseUrl: base,
-  accessToken: tokens.access_token,
-  originalUrl: `${base}/v1/agent/register`,
-});
-const runtime = await registerAgentIdentity({
-  chatgptBaseUrl: base,
-  biscuit,
-  publicKeySsh: key.publicKeySsh,
-  abom: buildAbom({ sessionSource: 'cli', version: '0.0.0' }),
-});
-const signer = createAgentSigner({ agentRuntimeId: runtime, key });
-const { taskId } = await registerAgentTask({ authapiBaseUrl: base, signer, kind: 'background' });
-const assertion = {
-  specificationVersion: 'v1',
-  headers: async () => ({
-    Authorization: signer.authorizationHeader(taskId),
-    'ChatGPT-Account-ID': tokens.account_id,
-  }),
-  describe: () => ({ scheme: 'agent-assertion', accountId: tokens.account_id }),
-};
-const bearer = bearerAuthProvider({ token: tokens.access_token, accountId: tokens.account_id });
+const { background: assertion, bearer } = await agentTestAccount(backend, { email: 'mcp-bench@example.com' });
+await assertion.register();
 
 const connections = {
   assertion: new CodexAppsConnection({ chatgptBaseUrl: base, provider: assertion, env: {} }),

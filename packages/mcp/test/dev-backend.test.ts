@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthFetch } from '@codex-ts/auth-provider';
 import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsList, CodexAppsConnection, type Connector } from '../src/index.js';
 import { devBackendUploader } from './support/dev-uploader.js';
-import { testAccount } from './support/identity-provider.js';
 
 const APPS = '/backend-api/wham/apps';
 let backend: DevBackend;
@@ -22,7 +22,7 @@ describe('the apps MCP connection against the dev backend', () => {
     ['flag on: every MCP request carries the background assertion', 'background', 'assertion'],
     ['flag off: every MCP request carries bearer', 'bearer', 'bearer'],
   ] as const)('%s', async (_title, which, scheme) => {
-    const account = await testAccount(backend, `apps-${which}@example.com`);
+    const account = await agentTestAccount(backend, { email: `apps-${which}@example.com` });
     backend.clearRequests();
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
@@ -58,7 +58,7 @@ describe('the apps MCP connection against the dev backend', () => {
   });
 
   it('serves the same server at /backend-api/ps/mcp (the path override)', async () => {
-    const account = await testAccount(backend, 'apps-ps@example.com');
+    const account = await agentTestAccount(backend, { email: 'apps-ps@example.com' });
     backend.clearRequests();
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
@@ -75,7 +75,7 @@ describe('the apps MCP connection against the dev backend', () => {
   });
 
   it('uploads a file argument with the thread task, while MCP requests keep the background task', async () => {
-    const account = await testAccount(backend, 'apps-files@example.com');
+    const account = await agentTestAccount(backend, { email: 'apps-files@example.com' });
     const thread = await account.thread('thread-files-1');
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
@@ -103,7 +103,7 @@ describe('the apps MCP connection against the dev backend', () => {
   });
 
   it('a forgotten task: the 401 goes to the provider, which registers again, and the call is retried once', async () => {
-    const account = await testAccount(backend, 'apps-retry@example.com');
+    const account = await agentTestAccount(backend, { email: 'apps-retry@example.com' });
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
       provider: account.background,
@@ -125,7 +125,7 @@ describe('the apps MCP connection against the dev backend', () => {
   });
 
   it('the apps list merges the tools with the connector directory (all pages)', async () => {
-    const account = await testAccount(backend, 'apps-list@example.com');
+    const account = await agentTestAccount(backend, { email: 'apps-list@example.com' });
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
       provider: account.background,
@@ -161,8 +161,8 @@ describe('the apps MCP connection against the dev backend', () => {
   });
 
   it('a session belongs to its user: another account cannot use it', async () => {
-    const alice = await testAccount(backend, 'apps-alice@example.com');
-    const bob = await testAccount(backend, 'apps-bob@example.com');
+    const alice = await agentTestAccount(backend, { email: 'apps-alice@example.com' });
+    const bob = await agentTestAccount(backend, { email: 'apps-bob@example.com' });
     const connection = new CodexAppsConnection({
       chatgptBaseUrl: backend.chatgptBaseUrl,
       provider: alice.bearer,

@@ -3,7 +3,6 @@ import { startScriptedServer } from '@codex-ts/auth-provider/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createModelSession, openAiProvider, parseModelProviderInfo, providerAuth } from '../src/index.js';
 import { type DevSetup, devSetup, responsesLog } from './support/dev-backend.js';
-import { threadAuthProvider } from './support/thread-auth.js';
 import { collect, textOf } from './support/turns.js';
 
 let dev: DevSetup;
@@ -16,13 +15,8 @@ afterEach(async () => {
 
 const ECHO = 'Echo: hello there';
 
-async function threadAuth(threadId = 'thread-http') {
-  return threadAuthProvider({
-    chatgptBaseUrl: dev.backend.chatgptBaseUrl,
-    accessToken: dev.tokens.access_token,
-    accountId: dev.tokens.account_id,
-    threadId,
-  });
+function threadAuth(threadId = 'thread-http') {
+  return dev.account.thread(threadId);
 }
 
 describe('turns over HTTP against the dev backend', () => {
@@ -38,7 +32,7 @@ describe('turns over HTTP against the dev backend', () => {
   });
 
   it('flag off: the user bearer token, and the backend sees bearer', async () => {
-    const auth = bearerAuthProvider({ token: dev.tokens.access_token, accountId: dev.tokens.account_id });
+    const auth = dev.account.bearer;
     const session = createModelSession({ provider: dev.provider, auth, threadId: 'thread-bearer' });
     expect(textOf(await collect(session))).toBe(ECHO);
     expect(responsesLog(dev.backend, 'POST')).toEqual([

@@ -6,7 +6,6 @@ import {
   StreamDisconnectedError,
 } from '../src/index.js';
 import { type DevSetup, devSetup } from './support/dev-backend.js';
-import { threadAuthProvider } from './support/thread-auth.js';
 import { collect, HELLO, turnError } from './support/turns.js';
 
 let dev: DevSetup;
@@ -21,12 +20,7 @@ async function session(
   websocket: boolean,
   extra: { streamIdleTimeoutMs?: number; streamMaxRetries?: number } = {},
 ) {
-  const auth = await threadAuthProvider({
-    chatgptBaseUrl: dev.backend.chatgptBaseUrl,
-    accessToken: dev.tokens.access_token,
-    accountId: dev.tokens.account_id,
-    threadId: 'thread-models',
-  });
+  const auth = await dev.account.thread('thread-models');
   return createModelSession({
     provider: parseModelProviderInfo({ ...dev.provider, ...extra }),
     auth,

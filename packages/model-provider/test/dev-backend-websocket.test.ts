@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BadRequestError, createModelSession } from '../src/index.js';
 import { type DevSetup, devSetup, RESPONSES_PATH, responsesLog } from './support/dev-backend.js';
-import { threadAuthProvider } from './support/thread-auth.js';
 import { collect, HELLO, textOf, turnError } from './support/turns.js';
 
 let dev: DevSetup;
@@ -15,13 +14,7 @@ afterEach(async () => {
 const ECHO = 'Echo: hello there';
 
 function threadAuth(bearerWhilePending = false) {
-  return threadAuthProvider({
-    chatgptBaseUrl: dev.backend.chatgptBaseUrl,
-    accessToken: dev.tokens.access_token,
-    accountId: dev.tokens.account_id,
-    threadId: 'thread-ws',
-    bearerWhilePending,
-  });
+  return dev.account.thread('thread-ws', { bearerWhilePending });
 }
 
 function wsSession(auth: Awaited<ReturnType<typeof threadAuth>>, warnings: string[] = []) {

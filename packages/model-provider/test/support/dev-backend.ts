@@ -1,18 +1,20 @@
-import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
+import { type DevBackend, startDevBackend } from '@codex-ts/dev-backend';
+import { type AgentTestAccount, agentTestAccount } from '@codex-ts/dev-backend/testing';
 import { openAiProvider } from '../../src/index.js';
 
 export interface DevSetup {
   readonly backend: DevBackend;
-  readonly tokens: DevTokens;
+  /** The user: bearer, and thread tasks of its agent identity (`account.thread(threadId)`). */
+  readonly account: AgentTestAccount;
   /** The built-in openai provider with ChatGPT auth against the dev backend (`{chatgpt base}/codex`). */
   readonly provider: ReturnType<typeof openAiProvider>;
 }
 
 export async function devSetup(): Promise<DevSetup> {
   const backend = await startDevBackend({});
-  const tokens = await backend.issueTokens({ email: 'model@example.com', plan: 'plus' });
+  const account = await agentTestAccount(backend, { email: 'model@example.com', plan: 'plus' });
   const provider = openAiProvider({ authMode: 'chatgpt', chatgptBaseUrl: backend.chatgptBaseUrl });
-  return { backend, tokens, provider };
+  return { backend, account, provider };
 }
 
 export const RESPONSES_PATH = '/backend-api/codex/responses';

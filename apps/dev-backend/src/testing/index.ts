@@ -1,0 +1,2 @@
+export { type AgentTestAccount, agentTestAccount } from './agent-test-account.js';
+export type { TaskAuthProvider } from './task-auth-provider.js';
