@@ -26,8 +26,9 @@ describe('codex-ts', () => {
         'usage: codex-ts <command> [args…]',
         '',
         'commands:',
-        '  login  log in, log out, show auth status (codex-ts login --help)',
-        '  cloud  Codex cloud tasks: list, show, diff, apply, exec, envs',
+        '  login       log in, log out, show auth status (codex-ts login --help)',
+        '  cloud       Codex cloud tasks: list, show, diff, apply, exec, envs',
+        '  app-server  the JSON-RPC app-server over stdio or --listen ws://IP:PORT (codex-ts app-server --help)',
         '',
         'options: --help, --version',
         'environment: CODEX_HOME (default ~/.codex); config: $CODEX_HOME/config.toml',
@@ -36,6 +37,23 @@ describe('codex-ts', () => {
     );
     const bare = await run([], {}, tmpdir());
     expect([bare.code, bare.stdout, bare.stderr]).toEqual([2, '', help.stdout]);
+  });
+
+  it('app-server: the app-server over stdio, answering initialize; exits 0 when stdin closes', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'codex-ts-cli-app-server-'));
+    const line = JSON.stringify({
+      id: 1,
+      method: 'initialize',
+      params: { clientInfo: { name: 'cli', version: '1' } },
+    });
+    const result = spawnSync(process.execPath, [bin, 'app-server'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, CODEX_HOME: home },
+      input: `${line}\n`,
+    });
+    expect(result.status).toBe(0);
+    const reply = JSON.parse(result.stdout.split('\n')[0]!) as { id: number; result: { codexHome: string } };
+    expect(reply).toMatchObject({ id: 1, result: { codexHome: home, platformFamily: 'unix' } });
   });
 
   it('--version, an unknown command and an unknown option', async () => {

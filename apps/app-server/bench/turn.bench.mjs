@@ -1,0 +1,148 @@
+// A turn on loopback through the app-server (turn/start → turn/completed, in process over a stdio pair) against the
+// same turn through model-provider directly (ModelSession.stream with login's thread provider), on the dev backend
+// with agent identity on. Goal: ≤ 1.10× (median of per-round ratios); exit non-zero on a miss.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startDevBackend } from '@codex-ts/dev-backend';
+import { AuthManager } from '@codex-ts/login';
+import { createModelSession, providerAuth, resolveModelProvider } from '@codex-ts/model-provider';
+import { AppServer, createLogger } from '../dist/index.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const TURNS = Number(process.env.BENCH_TURNS ?? 20);
+const GOAL = 1.1;
+
+const backend = await startDevBackend();
+const home = mkdtempSync(join(tmpdir(), 'codex-ts-turn-bench-'));
+writeFileSync(
+  join(home, 'config.toml'),
+  `chatgpt_base_url = "${backend.chatgptBaseUrl}"\n[features]\nuse_agent_identity = true\n`,
+);
+const t = await backend.issueTokens({ email: 'turn-bench@example.com' });
+writeFileSync(
+  join(home, 'auth.json'),
+  JSON.stringify({ OPENAI_API_KEY: null, tokens: t, last_refresh: new Date().toISOString() }),
+  {
+    mode: 0o600,
+  },
+);
+const env = { CODEX_HOME: home, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl };
+const silent = createLogger({ format: 'json', level: 'error', write: () => {} });
+
+// Direct: model-provider with login's thread provider.
+const manager = await AuthManager.create({ codexHome: home, env, logger: silent });
+const directThread = 'bench-direct-thread';
+const { provider } = resolveModelProvider(
+  { chatgpt_base_url: backend.chatgptBaseUrl },
+  { authMode: 'chatgpt', env: {} },
+);
+const session = createModelSession({
+  provider,
+  auth: providerAuth(provider, { auth: manager.threadProvider(directThread) }),
+  threadId: directThread,
+  env: {},
+});
+// The same request the app-server sends: the thread's whole history, then the new message.
+const history = [];
+async function direct() {
+  const user = {
+    type: 'message',
+    role: 'user',
+    content: [{ type: 'input_text', text: 'hello from the bench' }],
+  };
+  let text = '';
+  const request = {
+    model: 'dev-echo',
+    instructions: 'You are Codex, a coding agent. Answer the user concisely and accurately.',
+    input: [...history, user],
+  };
+  for await (const e of session.stream(request)) {
+    if (e.type === 'output_text.delta') text += e.delta;
+  }
+  if (!text.startsWith('Echo:')) throw new Error('direct turn produced no echo');
+  history.push(user, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] });
+}
+
+// Through the app-server.
+const server = await AppServer.create({ env, logger: silent });
+const input = new PassThrough();
+const output = new PassThrough();
+const done = server.serveStdio(input, output);
+const waiting = new Map();
+const listeners = [];
+let buf = '';
+output.setEncoding('utf8');
+output.on('data', (d) => {
+  buf += d;
+  for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+    const m = JSON.parse(buf.slice(0, i));
+    buf = buf.slice(i + 1);
+    if (m.id !== undefined) waiting.get(m.id)?.(m);
+    else for (const l of [...listeners]) l(m);
+  }
+});
+let nextId = 1;
+const call = (method, params) =>
+  new Promise((resolve) => {
+    const id = nextId++;
+    waiting.set(id, resolve);
+    input.write(`${JSON.stringify({ id, method, params })}\n`);
+  });
+await call('initialize', { clientInfo: { name: 'bench', version: '1' } });
+const started = await call('thread/start', { model: 'dev-echo' });
+const threadId = started.result.thread.id;
+async function viaServer() {
+  const completed = new Promise((resolve) => {
+    const l = (m) => {
+      if (m.method === 'turn/completed') {
+        listeners.splice(listeners.indexOf(l), 1);
+        resolve(m.params);
+      }
+    };
+    listeners.push(l);
+  });
+  await call('turn/start', {
+    threadId,
+    input: [{ type: 'text', text: 'hello from the bench', text_elements: [] }],
+  });
+  const { turn } = await completed;
+  if (turn.status !== 'completed') throw new Error(`turn ${turn.status}: ${JSON.stringify(turn.error)}`);
+}
+
+// Warm both paths (identity, tasks, connections).
+for (let i = 0; i < 3; i++) {
+  await direct();
+  await viaServer();
+}
+const time = async (fn) => {
+  const t0 = performance.now();
+  for (let i = 0; i < TURNS; i++) await fn();
+  return (performance.now() - t0) / TURNS;
+};
+const ratios = [];
+const rows = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const d = await time(direct);
+  const s = await time(viaServer);
+  ratios.push(s / d);
+  rows.push({
+    round: r + 1,
+    'model-provider direct (ms/turn)': d.toFixed(2),
+    'through app-server (ms/turn)': s.toFixed(2),
+    ratio: (s / d).toFixed(3),
+  });
+}
+console.table(rows);
+const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+console.log(`turn through the app-server: ${median.toFixed(3)}× model-provider direct (goal ≤ ${GOAL}×)`);
+input.end();
+await done;
+await server.close();
+await backend.close();
+if (median > GOAL) {
+  console.error(`MISS: ${median.toFixed(3)}× > ${GOAL}×`);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+/** Names of the methods served besides `initialize` (static, so errors never wait for the services). */
+export const METHOD_NAMES = [
+  'account/read',
+  'account/login/start',
+  'account/login/cancel',
+  'account/logout',
+  'account/agentIdentity/read',
+  'account/rateLimits/read',
+  'thread/start',
+  'thread/resume',
+  'thread/list',
+  'thread/read',
+  'thread/archive',
+  'thread/unarchive',
+  'turn/start',
+  'turn/interrupt',
+  'model/list',
+  'app/list',
+  'configRequirements/read',
+  'remoteControl/status/read',
+  'remoteControl/enable',
+  'remoteControl/disable',
+] as const;

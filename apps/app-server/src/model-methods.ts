@@ -1,0 +1,56 @@
+import type { ModelInfo } from '@codex-ts/model-provider';
+import type { AppContext } from './app-context.js';
+import { DEFAULT_MODEL } from './config.js';
+import { internalError, invalidRequest } from './jsonrpc.js';
+import { defineMethod, type MethodSpec } from './method.js';
+import { bool, object, optional, str, u32 } from './params.js';
+
+const MODALITIES = new Set(['text', 'image', 'audio']);
+
+/** model-provider's `ModelInfo` as the wire `Model`. */
+export function wireModel(m: ModelInfo, defaultSlug: string): Record<string, unknown> {
+  const levels = m.supported_reasoning_levels ?? [];
+  return {
+    id: m.slug,
+    model: m.slug,
+    displayName: m.display_name,
+    description: m.description ?? '',
+    hidden: m.visibility !== 'list',
+    isDefault: m.slug === defaultSlug,
+    defaultReasoningEffort: m.default_reasoning_level ?? 'medium',
+    supportedReasoningEfforts: levels.map((l) => ({
+      reasoningEffort: l.effort,
+      description: l.description ?? '',
+    })),
+    inputModalities: (m.input_modalities ?? ['text', 'image']).filter((x) => MODALITIES.has(x)),
+  };
+}
+
+const modelList = defineMethod<
+  { cursor?: string | undefined; limit?: number | undefined; includeHidden?: boolean | undefined },
+  AppContext
+>({
+  params: object('ModelListParams', {
+    cursor: optional(str()),
+    limit: optional(u32()),
+    includeHidden: optional(bool()),
+    modelProvider: optional(str()),
+  }),
+  async handle({ params, app }) {
+    const start = params.cursor === undefined ? 0 : Number(params.cursor);
+    if (!Number.isSafeInteger(start) || start < 0) throw invalidRequest(`invalid cursor: ${params.cursor}`);
+    const models = await app.models.list().catch((err: unknown) => {
+      throw internalError(`failed to list models: ${(err as Error).message}`);
+    });
+    const sorted = [...models].sort((a, b) => a.priority - b.priority);
+    const visible = params.includeHidden ? sorted : sorted.filter((m) => m.visibility === 'list');
+    const defaultSlug = app.config.model ?? visible[0]?.slug ?? DEFAULT_MODEL;
+    const limit = Math.max(1, params.limit ?? (visible.length || 1));
+    const page = visible.slice(start, start + limit).map((m) => wireModel(m, defaultSlug));
+    return { data: page, nextCursor: start + limit < visible.length ? String(start + limit) : null };
+  },
+});
+
+export const modelMethods: ReadonlyArray<[string, MethodSpec<unknown, AppContext>]> = [
+  ['model/list', modelList],
+];

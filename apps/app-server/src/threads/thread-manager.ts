@@ -1,0 +1,224 @@
+import type { AuthManager, PersistedThreadTask } from '@codex-ts/login';
+import type { ModelSession } from '@codex-ts/model-provider';
+import { v7 as uuidv7 } from 'uuid';
+import { invalidRequest, RpcError } from '../jsonrpc.js';
+import type { AppLogger } from '../logger.js';
+import type { UsageBreakdown } from '../turns/turn-wire.js';
+import { APP_SERVER_VERSION } from '../version.js';
+import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
+import type { ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
+import type { ThreadStore } from './thread-store.js';
+
+/** A thread held in memory: its replayed record plus what is live. */
+export class LoadedThread {
+  readonly meta: ThreadMeta;
+  readonly writer: RolloutWriter;
+  readonly turns: Turn[];
+  task: PersistedThreadTask | undefined;
+  updatedAt: number;
+  status: ThreadStatus = { type: 'idle' };
+  /** The running turn's controller (turn/interrupt aborts it). */
+  activeTurn: { readonly id: string; readonly abort: AbortController } | undefined;
+  /** The thread's model session (model-provider), by auth mode; made on the first turn. */
+  model: { readonly mode: 'chatgpt' | 'apikey'; readonly session: ModelSession } | undefined;
+  /** Token usage summed over this process's turns (`thread/tokenUsage/updated` total). */
+  totalUsage: UsageBreakdown | undefined;
+
+  constructor(record: ThreadRecord) {
+    this.meta = record.meta;
+    this.writer = new RolloutWriter(record.path);
+    this.turns = [...record.turns];
+    this.task = record.task;
+    this.updatedAt = record.updatedAt;
+  }
+
+  get id(): string {
+    return this.meta.id;
+  }
+
+  record(): ThreadRecord {
+    return {
+      meta: this.meta,
+      path: this.writer.path,
+      turns: this.turns,
+      task: this.task,
+      updatedAt: this.updatedAt,
+    };
+  }
+
+  async appendTurn(turn: Turn): Promise<void> {
+    this.turns.push(turn);
+    this.updatedAt = turn.completedAt ?? Math.floor(Date.now() / 1000);
+    await this.writer.append(rolloutLine('turn', turn));
+  }
+}
+
+export interface StartThreadOptions {
+  readonly cwd: string;
+  readonly model: string;
+  readonly modelProvider: string;
+  readonly originator: string;
+}
+
+/**
+ * Loaded threads and their rollouts. Each thread's agent task (flag on) is prewarmed at start, persisted
+ * in the rollout whenever login registers one, and restored on resume when its runtime is still current.
+ */
+export class ThreadManager {
+  readonly store: ThreadStore;
+  readonly #auth: AuthManager;
+  readonly #logger: AppLogger;
+  readonly #loaded = new Map<string, LoadedThread>();
+  readonly #loading = new Map<string, Promise<LoadedThread>>();
+  readonly #unsubscribe: () => void;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(store: ThreadStore, auth: AuthManager, logger: AppLogger) {
+    this.store = store;
+    this.#auth = auth;
+    this.#logger = logger;
+    this.#unsubscribe = auth.onThreadTask((threadId, task) => this.#persistTask(threadId, task));
+  }
+
+  get loadedCount(): number {
+    return this.#loaded.size;
+  }
+
+  loaded(threadId: string): LoadedThread | undefined {
+    return this.#loaded.get(threadId);
+  }
+
+  /** A loaded thread, else `-32600 thread not loaded: <id>`. */
+  require(threadId: string): LoadedThread {
+    const t = this.#loaded.get(threadId);
+    if (!t) throw invalidRequest(`thread not loaded: ${threadId}`);
+    return t;
+  }
+
+  async start(options: StartThreadOptions): Promise<LoadedThread> {
+    const id = uuidv7();
+    const nowMs = Date.now();
+    const meta: ThreadMeta = {
+      id,
+      createdAt: Math.floor(nowMs / 1000),
+      cwd: options.cwd,
+      model: options.model,
+      modelProvider: options.modelProvider,
+      cliVersion: APP_SERVER_VERSION,
+      originator: options.originator,
+      source: 'vscode',
+    };
+    const path = await this.store.newRolloutPath(id, nowMs);
+    const thread = new LoadedThread({ meta, path, turns: [], task: undefined, updatedAt: meta.createdAt });
+    await thread.writer.append(rolloutLine('session_meta', meta));
+    this.#loaded.set(id, thread);
+    this.prewarmTask(thread);
+    return thread;
+  }
+
+  /** Registers the thread's task in the background (flag on); a failure is logged, the turn will retry. */
+  prewarmTask(thread: LoadedThread): void {
+    const p = this.#auth.ensureThreadTask(thread.id).catch((err: unknown) => {
+      this.#logger.warn({ threadId: thread.id, error: err }, 'thread task prewarm failed');
+    });
+    this.#pending.add(p);
+    void p.finally(() => this.#pending.delete(p));
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for prewarms in flight and for every rollout's queued appends, so a task
+   * registered just before shutdown is persisted with its thread.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    const work = (async () => {
+      await Promise.allSettled([...this.#pending]);
+      await Promise.allSettled([...this.#loaded.values()].map((t) => t.writer.idle()));
+    })();
+    await Promise.race([work, timeout]);
+    clearTimeout(timer);
+  }
+
+  /** Loads a stored thread (once, however many callers) and restores its task. */
+  async resume(threadId: string): Promise<LoadedThread> {
+    const hit = this.#loaded.get(threadId);
+    if (hit) return hit;
+    const inflight = this.#loading.get(threadId);
+    if (inflight) return inflight;
+    const p = this.#load(threadId).finally(() => this.#loading.delete(threadId));
+    this.#loading.set(threadId, p);
+    return p;
+  }
+
+  async #load(threadId: string): Promise<LoadedThread> {
+    const record = await this.readStored(threadId);
+    const thread = new LoadedThread(record);
+    this.#loaded.set(threadId, thread);
+    const restored = await this.#auth.restoreThreadTask(threadId, record.task).catch((err: unknown) => {
+      this.#logger.warn({ threadId, error: err }, 'could not restore the thread task');
+      return false;
+    });
+    if (!restored) this.prewarmTask(thread);
+    this.#logger.info({ threadId, restoredTask: restored }, 'thread resumed');
+    return thread;
+  }
+
+  /** Reads a stored (live) thread without loading it. */
+  async readStored(threadId: string): Promise<ThreadRecord> {
+    const found = await this.store.locate(threadId);
+    if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    try {
+      return await readRollout(found.path);
+    } catch (err) {
+      if (err instanceof RolloutCorruptError)
+        throw new RpcError(-32603, `failed to load thread ${threadId}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async archive(threadId: string): Promise<void> {
+    const found = await this.store.locate(threadId);
+    if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    const loaded = this.#loaded.get(threadId);
+    loaded?.activeTurn?.abort.abort();
+    this.#loaded.delete(threadId);
+    await loaded?.writer.close();
+    this.#auth.forgetThread(threadId);
+    await this.store.move(found.path, true);
+  }
+
+  async unarchive(threadId: string): Promise<ThreadRecord> {
+    const found = await this.store.locate(threadId);
+    if (!found?.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    const path = await this.store.move(found.path, false);
+    return readRollout(path);
+  }
+
+  /** Stored threads, live or archived (unreadable rollouts are left out and logged). */
+  list(archived: boolean): Promise<ThreadRecord[]> {
+    return this.store.list(archived);
+  }
+
+  /** Unloads every thread (shutdown). */
+  close(): void {
+    this.#unsubscribe();
+    for (const t of this.#loaded.values()) {
+      t.activeTurn?.abort.abort();
+      t.model?.session.close();
+      void t.writer.close();
+    }
+    this.#loaded.clear();
+  }
+
+  #persistTask(threadId: string, task: PersistedThreadTask): void {
+    const thread = this.#loaded.get(threadId);
+    if (!thread || thread.task?.taskId === task.taskId) return;
+    thread.task = task;
+    thread.writer.append(rolloutLine('thread_task', task)).catch((err: unknown) => {
+      this.#logger.error({ threadId, error: err }, 'could not persist the thread task');
+    });
+  }
+}

@@ -1,0 +1,273 @@
+import type { ModelEvent, ModelSession } from '@codex-ts/model-provider';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../app-context.js';
+import type { LoadedThread } from '../threads/thread-manager.js';
+import type { ThreadItem, Turn, TurnStatus, UserInput } from '../threads/thread-model.js';
+import { turnErrorOf } from './error-info.js';
+import {
+  addUsage,
+  messageText,
+  responsesInput,
+  type UsageBreakdown,
+  usageBreakdown,
+  wireRateLimits,
+  wireTurn,
+  ZERO_USAGE,
+} from './turn-wire.js';
+
+export const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. Answer the user concisely and accurately.';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Runs one turn of a loaded thread: the thread task first (flag on: a turn never runs without it), then the
+ * model stream through model-provider with login's THREAD provider, notifications as upstream orders them,
+ * and the finished turn appended to the rollout.
+ */
+export class TurnRunner {
+  readonly #app: AppContext;
+  readonly #thread: LoadedThread;
+  readonly #session: ModelSession;
+  readonly #turnId: string;
+  readonly #input: UserInput[];
+  readonly #abort = new AbortController();
+  readonly #startedAt = nowSec();
+  readonly #startedMs = Date.now();
+  readonly #agentItems: ThreadItem[] = [];
+
+  constructor(app: AppContext, thread: LoadedThread, session: ModelSession, input: UserInput[]) {
+    this.#app = app;
+    this.#thread = thread;
+    this.#session = session;
+    this.#turnId = uuidv7();
+    this.#input = input;
+  }
+
+  get turnId(): string {
+    return this.#turnId;
+  }
+
+  get abort(): AbortController {
+    return this.#abort;
+  }
+
+  /** The turn as `turn/start` answers it. */
+  initialTurn(): Record<string, unknown> {
+    return {
+      ...wireTurn({
+        id: this.#turnId,
+        items: [],
+        status: 'inProgress',
+        error: null,
+        startedAt: null,
+        completedAt: null,
+        durationMs: null,
+      }),
+      itemsView: 'notLoaded',
+    };
+  }
+
+  #notify(method: string, params: Record<string, unknown>): void {
+    this.#app.clients.toThread(this.#thread.id, method, params);
+  }
+
+  /** Runs to the end; never throws (failures become the turn's error). */
+  async run(): Promise<void> {
+    const threadId = this.#thread.id;
+    const turnId = this.#turnId;
+    const signal = this.#abort.signal;
+    this.#thread.status = { type: 'active', activeFlags: [] };
+    this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
+    this.#notify('turn/started', {
+      threadId,
+      turn: wireTurn({
+        id: turnId,
+        items: [],
+        status: 'inProgress',
+        error: null,
+        startedAt: this.#startedAt,
+        completedAt: null,
+        durationMs: null,
+      }),
+    });
+    const userItem: ThreadItem = { type: 'userMessage', id: uuidv7(), content: this.#input };
+    this.#notify('item/started', { item: userItem, threadId, turnId, startedAtMs: Date.now() });
+    this.#notify('item/completed', { item: userItem, threadId, turnId, completedAtMs: Date.now() });
+
+    let status: TurnStatus = 'completed';
+    let error: Turn['error'] = null;
+    const history = [...this.#thread.turns];
+    try {
+      const { auth } = this.#app;
+      if (auth.config.useAgentIdentity && auth.authCached()?.isChatgpt()) {
+        // The turn waits for its thread task (a failure is a typed, retryable error); interrupt cancels the wait.
+        await abortable(auth.ensureThreadTask(threadId), signal);
+      }
+      for await (const event of this.#session.stream(
+        {
+          model: this.#thread.meta.model,
+          instructions: BASE_INSTRUCTIONS,
+          input: responsesInput(history, this.#input),
+        },
+        { signal },
+      )) {
+        this.#onEvent(event);
+      }
+    } catch (err) {
+      if (signal.aborted) status = 'interrupted';
+      else {
+        status = 'failed';
+        error = turnErrorOf(err);
+        this.#app.logger.warn({ threadId, turnId, error: err }, 'turn failed');
+        this.#notify('error', { error, willRetry: false, threadId, turnId });
+      }
+    }
+    const completedAt = nowSec();
+    const turn: Turn = {
+      id: turnId,
+      items: [userItem, ...this.#agentItems],
+      status,
+      error,
+      startedAt: this.#startedAt,
+      completedAt,
+      durationMs: Date.now() - this.#startedMs,
+    };
+    try {
+      await this.#thread.appendTurn(turn);
+    } catch (err) {
+      this.#app.logger.error({ threadId, turnId, error: err }, 'could not persist the turn');
+      error = { message: (err as Error).message, codexErrorInfo: 'other', additionalDetails: null };
+      status = 'failed';
+      this.#notify('error', { error, willRetry: false, threadId, turnId });
+    }
+    this.#app.analytics.turnCompleted({
+      threadId,
+      turnId,
+      model: this.#thread.meta.model,
+      modelProvider: this.#thread.meta.modelProvider,
+      sandboxPolicy: 'read_only',
+      approvalPolicy: 'on-request',
+      approvalsReviewer: 'user',
+      sandboxNetworkAccess: false,
+      numInputImages: 0,
+      isFirstTurn: history.length === 0,
+      status,
+      turnError: error,
+      ...(this.#lastUsage
+        ? {
+            tokens: {
+              input: this.#lastUsage.inputTokens,
+              cachedInput: this.#lastUsage.cachedInputTokens,
+              output: this.#lastUsage.outputTokens,
+              reasoningOutput: this.#lastUsage.reasoningOutputTokens,
+              total: this.#lastUsage.totalTokens,
+            },
+          }
+        : {}),
+      durationMs: turn.durationMs,
+      startedAt: this.#startedAt,
+      completedAt,
+    });
+    this.#thread.activeTurn = undefined;
+    this.#thread.status = { type: 'idle' };
+    this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
+    this.#notify('turn/completed', {
+      threadId,
+      turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
+    });
+  }
+
+  #current: { id: string; text: string } | undefined;
+  #lastUsage: UsageBreakdown | undefined;
+  #attemptItems: ThreadItem[] = [];
+
+  #onEvent(event: ModelEvent): void {
+    const threadId = this.#thread.id;
+    const turnId = this.#turnId;
+    switch (event.type) {
+      case 'metadata':
+        if (event.rateLimits)
+          this.#app.clients.broadcast('account/rateLimits/updated', {
+            rateLimits: wireRateLimits(event.rateLimits),
+          });
+        return;
+      case 'output_item.added': {
+        if (event.item.type !== 'message') return;
+        const id = typeof event.item.id === 'string' ? event.item.id : uuidv7();
+        this.#current = { id, text: '' };
+        this.#notify('item/started', {
+          item: { type: 'agentMessage', id, text: '' },
+          threadId,
+          turnId,
+          startedAtMs: Date.now(),
+        });
+        return;
+      }
+      case 'output_text.delta': {
+        const cur = this.#current;
+        if (!cur) return;
+        cur.text += event.delta;
+        this.#notify('item/agentMessage/delta', { threadId, turnId, itemId: cur.id, delta: event.delta });
+        return;
+      }
+      case 'output_item.done': {
+        if (event.item.type !== 'message') return;
+        const cur = this.#current;
+        const id = cur?.id ?? (typeof event.item.id === 'string' ? event.item.id : uuidv7());
+        const text = messageText(event.item) || cur?.text || '';
+        const item: ThreadItem = { type: 'agentMessage', id, text };
+        this.#current = undefined;
+        this.#attemptItems.push(item);
+        this.#agentItems.push(item);
+        this.#notify('item/completed', { item, threadId, turnId, completedAtMs: Date.now() });
+        return;
+      }
+      case 'completed': {
+        if (event.usage) {
+          const last = usageBreakdown(event.usage);
+          this.#lastUsage = last;
+          this.#thread.totalUsage = addUsage(this.#thread.totalUsage ?? ZERO_USAGE, last);
+          this.#notify('thread/tokenUsage/updated', {
+            threadId,
+            turnId,
+            tokenUsage: { total: this.#thread.totalUsage, last, modelContextWindow: null },
+          });
+        }
+        return;
+      }
+      case 'retry': {
+        // The attempt is abandoned: what it produced is dropped.
+        for (const item of this.#attemptItems) this.#agentItems.splice(this.#agentItems.indexOf(item), 1);
+        this.#attemptItems = [];
+        this.#current = undefined;
+        this.#notify('error', {
+          error: { ...turnErrorOf(event.error), message: `Reconnecting... ${event.attempt}` },
+          willRetry: true,
+          threadId,
+          turnId,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  backendEnv,
+  type DevBackend,
+  type Harness,
+  harness,
+  tempHome,
+  uniqueEmail,
+  useDevBackend,
+  writeChatgptAuth,
+  writeConfig,
+} from './support/fixture.js';
+
+let backend: DevBackend;
+useDevBackend((b) => {
+  backend = b;
+});
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function chatgpt(flag: boolean, extra = ''): Promise<Harness> {
+  const home = tempHome();
+  writeConfig(home, backend, flag, extra);
+  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+  h = await harness(home, backendEnv(backend, home));
+  await h.client.initialize();
+  return h;
+}
+
+describe('app/list', () => {
+  it('merges the connector directory (backend-client) with the codex_apps MCP tools, paginated, over the background task; app/list/updated', async () => {
+    const { client } = await chatgpt(true);
+    const all = await client.result<{ data: Array<{ id: string; name: string; isAccessible: boolean }> }>(
+      'app/list',
+      {},
+    );
+    // Directory order first (each marked accessible: its connector has tools), then tools-only apps.
+    expect(all.data.map((a) => [a.id, a.name, a.isAccessible])).toEqual([
+      ['connector_dev_calendar', 'Calendar (dev)', true],
+      ['connector_dev_drive', 'Drive (dev)', true],
+      ['connector_dev_github', 'GitHub (dev)', true],
+    ]);
+    // Sent as the sources load: the tools alone first, then merged with the directory (the answer's list).
+    const updated = await client.next(
+      'app/list/updated',
+      (p) => JSON.stringify(p.data) === JSON.stringify(all.data),
+    );
+    expect(updated.params).toEqual({ data: all.data });
+    const first = await client.result('app/list', { limit: 1 });
+    expect(first).toEqual({ data: [all.data[0]], nextCursor: '1' });
+    expect(await client.result('app/list', { limit: 2, cursor: '1' })).toEqual({
+      data: [all.data[1], all.data[2]],
+      nextCursor: null,
+    });
+    const mcp = backend
+      .requests()
+      .filter((r) => r.path === '/backend-api/wham/apps' || r.path.startsWith('/backend-api/connectors/'));
+    expect(mcp.some((r) => r.path === '/backend-api/connectors/directory/list')).toBe(true);
+    expect(mcp.length).toBeGreaterThan(0);
+    for (const r of mcp) expect([r.authScheme, r.taskKind]).toEqual(['assertion', 'background']);
+  });
+
+  it('with an API key there are no apps and nothing reaches the backend', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, true);
+    h = await harness(home, backendEnv(backend, home));
+    await h.client.initialize();
+    await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-test' });
+    expect(await h.client.result('app/list', {})).toEqual({ data: [], nextCursor: null });
+    expect(backend.requests()).toEqual([]);
+  });
+});
+
+describe('analytics', () => {
+  it('codex_thread_initialized at thread start, flushed at shutdown with the background task', async () => {
+    const { client } = await chatgpt(true);
+    const before = backend.analyticsEvents().length;
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    await h!.close();
+    h = undefined;
+    const events = backend.analyticsEvents().slice(before) as Array<{
+      event_type: string;
+      event_params: Record<string, unknown>;
+    }>;
+    expect(events.filter((e) => e.event_params.thread_id === thread.id)).toEqual([
+      {
+        event_type: 'codex_thread_initialized',
+        event_params: expect.objectContaining({
+          thread_id: thread.id,
+          initialization_mode: 'new',
+          ephemeral: false,
+          app_server_client: expect.objectContaining({
+            product_client_id: expect.any(String),
+            rpc_transport: 'stdio',
+          }),
+        }),
+      },
+    ]);
+    const posts = backend.requests({ path: '/backend-api/codex/analytics-events/events' });
+    expect(posts.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
+      [202, 'assertion', 'background'],
+    ]);
+  });
+
+  it('analytics.enabled = false: nothing is sent', async () => {
+    const { client } = await chatgpt(false, '[analytics]\nenabled = false');
+    await client.result('thread/start', {});
+    await h!.close();
+    h = undefined;
+    expect(backend.requests({ path: '/backend-api/codex/analytics-events/events' })).toEqual([]);
+  });
+});

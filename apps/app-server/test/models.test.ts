@@ -1,0 +1,75 @@
+import { BUNDLED_MODELS } from '@codex-ts/model-provider';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  backendEnv,
+  type DevBackend,
+  type Harness,
+  harness,
+  tempHome,
+  uniqueEmail,
+  useDevBackend,
+  writeChatgptAuth,
+  writeConfig,
+} from './support/fixture.js';
+
+let backend: DevBackend;
+useDevBackend((b) => {
+  backend = b;
+});
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('model/list', () => {
+  it('ChatGPT auth: the backend models as upstream Models, paginated, over the background task', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, true);
+    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+    h = await harness(home, backendEnv(backend, home));
+    await h.client.initialize();
+    const page = await h.client.result('model/list', { limit: 1 });
+    expect(page).toEqual({
+      data: [
+        {
+          id: 'dev-echo',
+          model: 'dev-echo',
+          displayName: 'Dev echo',
+          description: 'Deterministic echo model served by the codex-ts dev backend',
+          hidden: false,
+          isDefault: true,
+          defaultReasoningEffort: 'medium',
+          supportedReasoningEfforts: expect.arrayContaining([
+            { reasoningEffort: 'high', description: 'Greater reasoning depth for complex problems' },
+          ]),
+          inputModalities: ['text'],
+        },
+      ],
+      nextCursor: '1',
+    });
+    const rest = await h.client.result<{ data: Array<{ id: string; isDefault: boolean }> }>('model/list', {
+      cursor: '1',
+    });
+    expect(rest).toEqual({
+      data: [expect.objectContaining({ id: 'dev-echo-mini', isDefault: false })],
+      nextCursor: null,
+    });
+    const calls = backend.requests({ path: '/backend-api/codex/models' });
+    expect(calls.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
+      [200, 'assertion', 'background'],
+    ]);
+  });
+
+  it('API key: the bundled list, and the ChatGPT backend is not asked', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false);
+    h = await harness(home, backendEnv(backend, home));
+    await h.client.initialize();
+    await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-models' });
+    const all = await h.client.result<{ data: Array<{ id: string }> }>('model/list', { includeHidden: true });
+    expect(all.data.map((m) => m.id).sort()).toEqual(BUNDLED_MODELS.map((m) => m.slug).sort());
+    expect(backend.requests()).toEqual([]);
+  });
+});

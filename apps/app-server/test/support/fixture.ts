@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { AppServer, type AppServerOptions, createLogger } from '../../src/index.js';
+import { TestClient } from './client.js';
+
+export { type DevBackend, type DevTokens, startDevBackend };
+
+/** One dev backend per test file, reset before each test. */
+export function useDevBackend(bind: (backend: DevBackend) => void): void {
+  let backend: DevBackend | undefined;
+  beforeAll(async () => {
+    backend = await startDevBackend();
+    bind(backend);
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+  beforeEach(() => {
+    backend?.clearFaults();
+    backend?.clearRequests();
+  });
+}
+
+let counter = 0;
+export function uniqueEmail(): string {
+  counter++;
+  return `app${counter}-${process.pid}-${Date.now()}@example.com`;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'codex-ts-app-server-'));
+}
+
+export function writeConfig(home: string, backend: DevBackend | undefined, flag: boolean, extra = ''): void {
+  const lines: string[] = [];
+  if (backend) lines.push(`chatgpt_base_url = "${backend.chatgptBaseUrl}"`);
+  if (extra) lines.push(extra);
+  lines.push('[features]', `use_agent_identity = ${flag}`);
+  writeFileSync(join(home, 'config.toml'), `${lines.join('\n')}\n`);
+}
+
+export function writeChatgptAuth(home: string, tokens: DevTokens): void {
+  writeFileSync(
+    join(home, 'auth.json'),
+    JSON.stringify({
+      OPENAI_API_KEY: null,
+      tokens: {
+        id_token: tokens.id_token,
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        account_id: tokens.account_id,
+      },
+      last_refresh: new Date().toISOString(),
+    }),
+    { mode: 0o600 },
+  );
+}
+
+/** The environment that points every URL of the app-server at the dev backend. */
+export function backendEnv(backend: DevBackend, home: string): NodeJS.ProcessEnv {
+  return {
+    CODEX_HOME: home,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl,
+    CODEX_REVOKE_TOKEN_URL_OVERRIDE: `${backend.issuer}/oauth/revoke`,
+    CODEX_APP_SERVER_LOGIN_ISSUER: backend.issuer,
+  };
+}
+
+export interface Harness {
+  readonly server: AppServer;
+  readonly client: TestClient;
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/** An in-process server on `home` with one stdio client. Logs are captured (JSON lines). */
+export async function harness(
+  home: string,
+  env: NodeJS.ProcessEnv = { CODEX_HOME: home },
+  options: AppServerOptions = {},
+): Promise<Harness> {
+  const logs: string[] = [];
+  const logger = createLogger({ format: 'json', level: 'debug', write: (l) => logs.push(l) });
+  const server = await AppServer.create({ env, logger, loginCallbackPort: 0, devicePollMs: 5, ...options });
+  const client = new TestClient(server);
+  return {
+    server,
+    client,
+    logs,
+    async close() {
+      await client.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RolloutWriteError } from '../src/index.js';
+import { RolloutWriter, readRollout, rolloutLine } from '../src/threads/rollout.js';
+import {
+  backendEnv,
+  type DevBackend,
+  type Harness,
+  harness,
+  tempHome,
+  uniqueEmail,
+  useDevBackend,
+  writeChatgptAuth,
+  writeConfig,
+} from './support/fixture.js';
+
+let backend: DevBackend;
+useDevBackend((b) => {
+  backend = b;
+});
+
+const open: Harness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+
+async function serverOn(home: string): Promise<Harness> {
+  const h = await harness(home, backendEnv(backend, home));
+  open.push(h);
+  await h.client.initialize();
+  return h;
+}
+
+interface WireThread {
+  id: string;
+  path: string;
+  status: unknown;
+  turns: unknown[];
+  preview: string;
+  cwd: string;
+}
+
+describe('thread/start', () => {
+  it('answers with the thread and its settings, then thread/started; the rollout starts with session_meta', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false, 'model = "gpt-dev"');
+    const { client } = await serverOn(home);
+    const res = await client.result<{ thread: WireThread } & Record<string, unknown>>('thread/start', {
+      cwd: '/tmp',
+    });
+    expect(res).toEqual({
+      thread: {
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
+        sessionId: res.thread.id,
+        preview: '',
+        ephemeral: false,
+        modelProvider: 'openai',
+        createdAt: expect.any(Number),
+        updatedAt: expect.any(Number),
+        status: { type: 'idle' },
+        cwd: '/tmp',
+        cliVersion: '0.1.0',
+        source: 'vscode',
+        projectId: null,
+        turns: [],
+        model: 'gpt-dev',
+        path: expect.stringContaining(`${home}/sessions/`),
+        originator: 'codex_ts_test',
+        name: null,
+      },
+      model: 'gpt-dev',
+      modelProvider: 'openai',
+      cwd: '/tmp',
+      approvalPolicy: 'on-request',
+      approvalsReviewer: 'user',
+      sandbox: { type: 'readOnly', networkAccess: false },
+      reasoningEffort: null,
+      instructionSources: [],
+      disabledPluginIds: [],
+    });
+    expect((await client.next('thread/started')).params).toEqual({ thread: res.thread });
+    const lines = readFileSync(res.thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      {
+        timestamp: expect.any(String),
+        type: 'session_meta',
+        payload: expect.objectContaining({ id: res.thread.id }),
+      },
+    ]);
+  });
+});
+
+describe('thread/list, read, archive, unarchive', () => {
+  it('lists newest first with a cursor, reads, archives and brings back', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false);
+    const { client } = await serverOn(home);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await client.result<{ thread: WireThread }>('thread/start', {})).thread.id);
+    const first = await client.result<{ data: WireThread[]; nextCursor: string | null }>('thread/list', {
+      limit: 2,
+    });
+    expect(first.data.map((t) => t.id)).toEqual([ids[2], ids[1]]);
+    const second = await client.result<{ data: WireThread[]; nextCursor: string | null }>('thread/list', {
+      limit: 2,
+      cursor: first.nextCursor,
+    });
+    expect(second).toEqual({ data: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+
+    expect(
+      (await client.result<{ thread: WireThread }>('thread/read', { threadId: ids[0] })).thread.status,
+    ).toEqual({
+      type: 'idle',
+    });
+    expect((await client.call('thread/read', { threadId: 'nope' })).error).toEqual({
+      code: -32600,
+      message: 'thread not loaded: nope',
+    });
+
+    expect(await client.result('thread/archive', { threadId: ids[1] })).toEqual({});
+    expect((await client.next('thread/archived')).params).toEqual({ threadId: ids[1] });
+    expect((await client.result<{ data: WireThread[] }>('thread/list', {})).data.map((t) => t.id)).toEqual([
+      ids[2],
+      ids[0],
+    ]);
+    expect(
+      (await client.result<{ data: WireThread[] }>('thread/list', { archived: true })).data.map((t) => t.id),
+    ).toEqual([ids[1]]);
+    expect((await client.call('thread/archive', { threadId: ids[1] })).error).toEqual({
+      code: -32600,
+      message: `thread not found: ${ids[1]}`,
+    });
+    const back = await client.result<{ thread: WireThread }>('thread/unarchive', { threadId: ids[1] });
+    expect(back.thread).toMatchObject({ id: ids[1], status: { type: 'notLoaded' } });
+    expect(existsSync(back.thread.path)).toBe(true);
+    expect((await client.next('thread/unarchived')).params).toEqual({ threadId: ids[1] });
+  });
+});
+
+describe('persistence across processes', () => {
+  it('flag on: the thread task is prewarmed, persisted, and restored on resume by a new server (no new registration)', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, true);
+    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+    const a = await serverOn(home);
+    const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
+    const persisted = await new Promise<unknown>((resolve) =>
+      a.server.context.auth.onThreadTask((id, t) => {
+        if (id === thread.id) resolve(t);
+      }),
+    );
+    await a.server.context.threads.loaded(thread.id)!.writer.idle();
+    const lines = readFileSync(thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
+    const task = lines[1].payload;
+    expect(task).toEqual(persisted);
+    const registered = backend.tasks().filter((t) => t.externalTaskRef === thread.id);
+    expect(registered).toHaveLength(1);
+    expect(task).toEqual({
+      agentRuntimeId: registered[0]!.agentRuntimeId,
+      taskId: expect.any(String),
+      kind: 'thread',
+      registeredAt: expect.any(String),
+    });
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+
+    const b = await serverOn(home);
+    const resumed = await b.client.result<{ thread: WireThread }>('thread/resume', { threadId: thread.id });
+    expect(resumed.thread).toMatchObject({ id: thread.id, status: { type: 'idle' } });
+    expect(backend.tasks().filter((t) => t.externalTaskRef === thread.id)).toHaveLength(1);
+    expect(b.logs.some((l) => l.includes('"restoredTask":true'))).toBe(true);
+  });
+
+  it('shutdown right after thread/start still persists the thread task registered in flight', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, true);
+    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+    const a = await serverOn(home);
+    const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    const lines = readFileSync(thread.path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
+    expect(lines[1].payload.taskId).toBe(
+      backend.tasks().find((t) => t.externalTaskRef === thread.id)?.taskId,
+    );
+  });
+
+  it('a corrupt rollout: that thread errors, the others load', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false);
+    const a = await serverOn(home);
+    const good = (await a.client.result<{ thread: WireThread }>('thread/start', {})).thread;
+    const bad = (await a.client.result<{ thread: WireThread }>('thread/start', {})).thread;
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    writeFileSync(bad.path, `${readFileSync(bad.path, 'utf8')}{torn\n{"type":"turn","payload":{}}\n`);
+
+    const b = await serverOn(home);
+    expect((await b.client.result<{ data: WireThread[] }>('thread/list', {})).data.map((t) => t.id)).toEqual([
+      good.id,
+    ]);
+    expect((await b.client.call('thread/resume', { threadId: bad.id })).error).toEqual({
+      code: -32603,
+      message: `failed to load thread ${bad.id}: rollout ${bad.path} is corrupt at line 2: not JSON`,
+    });
+    expect(
+      (await b.client.result<{ thread: WireThread }>('thread/resume', { threadId: good.id })).thread.id,
+    ).toBe(good.id);
+    expect(b.logs.some((l) => l.includes('skipping an unreadable rollout'))).toBe(true);
+  });
+});
+
+describe('rollout writer', () => {
+  it('a full disk is a typed RolloutWriteError (ENOSPC)', async () => {
+    if (!existsSync('/dev/full')) return;
+    const writer = new RolloutWriter('/dev/full');
+    const err = await writer.append(rolloutLine('turn', { id: 't' } as never)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RolloutWriteError);
+    expect((err as RolloutWriteError).code).toBe('ENOSPC');
+    expect((err as Error).message).toBe('cannot append to rollout /dev/full: ENOSPC');
+  });
+
+  it('a torn final line (crash mid-append) is ignored on replay; what came before is kept', async () => {
+    const home = tempHome();
+    const path = `${home}/rollout-x.jsonl`;
+    const w = new RolloutWriter(path);
+    const meta = {
+      id: 'a',
+      createdAt: 1,
+      cwd: '/',
+      model: 'm',
+      modelProvider: 'openai',
+      cliVersion: '0',
+      originator: 'o',
+      source: 'vscode',
+    };
+    await w.append(rolloutLine('session_meta', meta));
+    writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"tu`);
+    expect(await readRollout(path)).toEqual({ meta, path, turns: [], task: undefined, updatedAt: 1 });
+  });
+});

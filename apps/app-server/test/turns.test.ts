@@ -1,0 +1,176 @@
+import { FAILING_MODEL } from '@codex-ts/dev-backend';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  backendEnv,
+  type DevBackend,
+  type Harness,
+  harness,
+  tempHome,
+  uniqueEmail,
+  useDevBackend,
+  writeChatgptAuth,
+  writeConfig,
+} from './support/fixture.js';
+
+let backend: DevBackend;
+useDevBackend((b) => {
+  backend = b;
+});
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function chatgptServer(flag: boolean, extra = ''): Promise<Harness> {
+  const home = tempHome();
+  writeConfig(home, backend, flag, extra);
+  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
+  h = await harness(home, backendEnv(backend, home));
+  await h.client.initialize();
+  return h;
+}
+
+const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
+
+describe('turn/start', () => {
+  it('streams a turn in upstream order; deltas add up to the agent message; the turn is persisted', async () => {
+    const { client } = await chatgptServer(true);
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    const res = await client.result<{ turn: Record<string, unknown> }>('turn/start', {
+      threadId: thread.id,
+      input: text('hello there'),
+    });
+    expect(res.turn).toEqual({
+      id: expect.any(String),
+      items: [],
+      status: 'inProgress',
+      error: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+      itemsView: 'notLoaded',
+    });
+    const completed = await client.next('turn/completed');
+    const methods = client.raw
+      .map((m) => (m as { method?: string }).method)
+      .filter(
+        (m): m is string =>
+          m !== undefined &&
+          m !== 'thread/started' &&
+          m !== 'account/updated' &&
+          m !== 'remoteControl/status/changed',
+      );
+    const deltas = methods.filter((m) => m === 'item/agentMessage/delta').length;
+    expect(deltas).toBeGreaterThan(1);
+    expect(
+      methods.filter((m) => m !== 'item/agentMessage/delta' && m !== 'account/rateLimits/updated'),
+    ).toEqual([
+      'thread/status/changed',
+      'turn/started',
+      'item/started',
+      'item/completed',
+      'item/started',
+      'item/completed',
+      'thread/tokenUsage/updated',
+      'thread/status/changed',
+      'turn/completed',
+    ]);
+    const deltaText = client.notifications
+      .filter((n) => n.method === 'item/agentMessage/delta')
+      .map((n) => (n.params as { delta: string }).delta)
+      .join('');
+    expect(deltaText).toBe('Echo: hello there');
+    expect(completed.params).toEqual({
+      threadId: thread.id,
+      turn: {
+        id: res.turn.id,
+        items: [{ type: 'agentMessage', id: expect.stringMatching(/^msg_/), text: 'Echo: hello there' }],
+        status: 'completed',
+        error: null,
+        startedAt: expect.any(Number),
+        completedAt: expect.any(Number),
+        durationMs: expect.any(Number),
+        itemsView: 'summary',
+      },
+    });
+    const responses = backend.requests({ path: '/backend-api/codex/responses' });
+    expect(responses.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
+      [200, 'assertion', 'thread'],
+    ]);
+    const read = await client.result<{ thread: { turns: Array<{ items: unknown[] }>; preview: string } }>(
+      'thread/read',
+      {
+        threadId: thread.id,
+        includeTurns: true,
+      },
+    );
+    expect(read.thread.preview).toBe('hello there');
+    expect(read.thread.turns[0]!.items).toHaveLength(2);
+  });
+
+  it('a failed response fails the turn with an error notification (willRetry false)', {
+    timeout: 60_000,
+  }, async () => {
+    const { client } = await chatgptServer(false);
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {
+      model: FAILING_MODEL,
+    });
+    await client.result('turn/start', { threadId: thread.id, input: text('x') });
+    const err = await client.next('error', (p) => p.willRetry === false);
+    expect(err.params).toMatchObject({
+      willRetry: false,
+      threadId: thread.id,
+      error: { message: expect.any(String) },
+    });
+    const done = await client.next('turn/completed');
+    expect(done.params).toMatchObject({ turn: { status: 'failed', error: { message: expect.any(String) } } });
+    expect(backend.requests({ path: '/backend-api/codex/responses' })[0]).toMatchObject({
+      authScheme: 'bearer',
+    });
+  });
+
+  it('turn/interrupt cancels the stream: the turn completes as interrupted', async () => {
+    const { client } = await chatgptServer(false);
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 60_000 });
+    const { turn } = await client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('x'),
+    });
+    await client.next('turn/started');
+    expect(await client.result('turn/interrupt', { threadId: thread.id, turnId: turn.id })).toEqual({});
+    const done = await client.next('turn/completed');
+    expect(done.params).toMatchObject({ turn: { id: turn.id, status: 'interrupted', error: null } });
+  });
+
+  it('flag on and the thread task cannot be registered: the turn fails with a typed retryable error, no model call', async () => {
+    const { client } = await chatgptServer(true);
+    backend.injectFault({ path: '/backend-api/v1/agent/*/task/register', status: 500, count: 50 });
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    await client.result('turn/start', { threadId: thread.id, input: text('x') });
+    const err = await client.next('error');
+    expect(err.params).toMatchObject({
+      willRetry: false,
+      error: {
+        codexErrorInfo: 'unauthorized',
+        additionalDetails: expect.stringContaining('retryable: true'),
+      },
+    });
+    expect((await client.next('turn/completed')).params).toMatchObject({ turn: { status: 'failed' } });
+    expect(backend.requests({ path: '/backend-api/codex/responses' })).toEqual([]);
+  });
+
+  it('a backend that drops the stream: error willRetry true, then the turn completes', async () => {
+    const { client } = await chatgptServer(false);
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    backend.injectFault({ path: '/backend-api/codex/responses', drop: true, count: 1 });
+    await client.result('turn/start', { threadId: thread.id, input: text('again') });
+    const err = await client.next('error');
+    expect(err.params).toMatchObject({ willRetry: true });
+    expect((await client.next('turn/completed')).params).toMatchObject({
+      turn: { status: 'completed', items: [{ text: 'Echo: again' }] },
+    });
+  });
+});
