@@ -1,5 +1,5 @@
 import { runGit, worktreeRoot } from './git.js';
-import type { ApplyOutcome } from './types.js';
+import type { ApplyOptions, ApplyOutcome } from './types.js';
 import { type FilePatch, isUnifiedDiff, splitFilePatches } from './unified-diff.js';
 
 /** What `ApplyOutcome.message` says when the backend's diff is not a unified git diff. */
@@ -91,4 +91,23 @@ export async function applyUnifiedDiff(
       ? `Applied ${files(passed.length)} cleanly`
       : `Applied ${files(passed.length)}; ${problems}`;
   return { applied: true, status, message, ...rest };
+}
+
+/** Applies (or with `preflight`, only checks) a task's diff; a task with no diff is an error outcome. */
+export function applyTaskDiff(
+  id: string,
+  diff: string | undefined,
+  options: ApplyOptions,
+  preflight: boolean,
+): Promise<ApplyOutcome> {
+  if (diff === undefined) {
+    return Promise.resolve({
+      applied: false,
+      status: 'error',
+      message: `Task ${id} has no diff`,
+      skippedPaths: [],
+      conflictPaths: [],
+    });
+  }
+  return applyUnifiedDiff(diff, { cwd: options.cwd ?? process.cwd(), preflight });
 }

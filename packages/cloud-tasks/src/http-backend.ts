@@ -7,7 +7,7 @@ import {
 } from '@codex-ts/backend-client';
 import type { CallOptions, CloudBackend, ListTasksOptions } from './cloud-backend.js';
 import { createTaskBody } from './create-task-body.js';
-import { applyUnifiedDiff } from './git-apply.js';
+import { applyTaskDiff } from './git-apply.js';
 import {
   attemptFromTurn,
   attemptStatus,
@@ -131,16 +131,11 @@ export class HttpCloudBackend implements CloudBackend {
   }
 
   async #apply(id: string, options: ApplyOptions, preflight: boolean): Promise<ApplyOutcome> {
-    const diff = options.diffOverride ?? (await this.getTaskDiff(id, { signal: options.signal }));
-    if (diff === undefined) {
-      return {
-        applied: false,
-        status: 'error',
-        message: `Task ${id} has no diff`,
-        skippedPaths: [],
-        conflictPaths: [],
-      };
-    }
-    return applyUnifiedDiff(diff, { cwd: options.cwd ?? process.cwd(), preflight });
+    return applyTaskDiff(
+      id,
+      options.diffOverride ?? (await this.getTaskDiff(id, { signal: options.signal })),
+      options,
+      preflight,
+    );
   }
 }

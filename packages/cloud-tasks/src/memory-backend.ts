@@ -1,7 +1,7 @@
 import type { CallOptions, CloudBackend, ListTasksOptions } from './cloud-backend.js';
 import { createTaskBody } from './create-task-body.js';
 import { CloudTaskError } from './errors.js';
-import { applyUnifiedDiff } from './git-apply.js';
+import { applyTaskDiff } from './git-apply.js';
 import type {
   ApplyOptions,
   ApplyOutcome,
@@ -188,16 +188,6 @@ export class InMemoryCloudBackend implements CloudBackend {
   }
 
   async #apply(id: string, options: ApplyOptions, preflight: boolean): Promise<ApplyOutcome> {
-    const diff = options.diffOverride ?? (await this.getTaskDiff(id));
-    if (diff === undefined) {
-      return {
-        applied: false,
-        status: 'error',
-        message: `Task ${id} has no diff`,
-        skippedPaths: [],
-        conflictPaths: [],
-      };
-    }
-    return applyUnifiedDiff(diff, { cwd: options.cwd ?? process.cwd(), preflight });
+    return applyTaskDiff(id, options.diffOverride ?? (await this.getTaskDiff(id)), options, preflight);
   }
 }
