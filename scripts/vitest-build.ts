@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,8 @@ export default function setup(): void {
   if (process.env.TURBO_HASH !== undefined) return;
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   for (const dir of buildOrder(process.cwd(), workspacePackages())) {
+    // A test-only package (tests/start) has nothing to build.
+    if (!existsSync(join(dir, 'tsconfig.build.json'))) continue;
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
   }
 }

@@ -4,6 +4,8 @@ export type { AppServerCommand, TranscriptEntry } from './app-server-session.js'
 export { AppServerRpcError, AppServerSession, AppServerSessionError } from './app-server-session.js';
 export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
 export { chatgptAuthJson, createCodexHome, devBackendConfigToml } from './codex-home.js';
+export type { SessionOutcomes, StepOutcome } from './comparable-session.js';
+export { runComparableSession } from './comparable-session.js';
 export {
   loadReferenceTranscript,
   referenceFixtureUrl,
@@ -13,6 +15,10 @@ export type { ReferenceSessionContext, ReferenceSessionResults } from './referen
 export { runReferenceSession } from './reference-session.js';
 export type { ProxyAttempt, RefusingProxy } from './refusing-proxy.js';
 export { isLoopbackHost, startRefusingProxy } from './refusing-proxy.js';
+export type { ComparedRun, SessionComparison } from './session-compare.js';
+export { compareSessions } from './session-compare.js';
+export type { AllowedDifference, Shape, ShapeDifference } from './shape-compare.js';
+export { compareShapes, mergeShapes, shapeOf, unexplained, unused } from './shape-compare.js';
 export type { NormaliseOptions } from './transcript-normaliser.js';
 export { normaliseTranscript, requestResponsePairs } from './transcript-normaliser.js';
 export type { EnsureUpstreamOptions } from './upstream-cache.js';

@@ -1,0 +1,138 @@
+/**
+ * The structure of JSON values, without their contents: which keys an object has and what JSON type each value is,
+ * recursively. Two app-servers that speak the same protocol answer the same request with the same shape even when
+ * every id, time and string differs.
+ */
+export type Shape =
+  | { type: 'null' | 'boolean' | 'number' | 'string' }
+  | { type: 'array'; items: Shape | undefined }
+  | { type: 'object'; keys: Record<string, Shape> }
+  /** Several values seen at the same place (the elements of an array) that differ in type. */
+  | { type: 'union'; of: Shape[] };
+
+export function shapeOf(value: unknown): Shape {
+  if (value === null || value === undefined) return { type: 'null' };
+  if (Array.isArray(value)) return { type: 'array', items: mergeShapes(value.map(shapeOf)) };
+  switch (typeof value) {
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'number':
+      return { type: 'number' };
+    case 'string':
+      return { type: 'string' };
+    case 'object':
+      return {
+        type: 'object',
+        keys: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)])),
+      };
+    default:
+      throw new TypeError(`not a JSON value: ${typeof value}`);
+  }
+}
+
+/** The shape that covers all of `shapes` (objects: union of keys; a key missing in some is still listed). */
+export function mergeShapes(shapes: readonly Shape[]): Shape | undefined {
+  let merged: Shape | undefined;
+  for (const shape of shapes) merged = merged === undefined ? shape : mergeTwo(merged, shape);
+  return merged;
+}
+
+function mergeTwo(a: Shape, b: Shape): Shape {
+  if (a.type === 'object' && b.type === 'object') {
+    const keys: Record<string, Shape> = { ...a.keys };
+    for (const [k, s] of Object.entries(b.keys)) keys[k] = keys[k] ? mergeTwo(keys[k], s) : s;
+    return { type: 'object', keys };
+  }
+  if (a.type === 'array' && b.type === 'array') {
+    const items = a.items && b.items ? mergeTwo(a.items, b.items) : (a.items ?? b.items);
+    return { type: 'array', items };
+  }
+  if (a.type === b.type && a.type !== 'union') return a;
+  const members = [...(a.type === 'union' ? a.of : [a]), ...(b.type === 'union' ? b.of : [b])];
+  const of: Shape[] = [];
+  for (const m of members) {
+    const same = of.findIndex((o) => o.type === m.type);
+    if (same >= 0) of[same] = mergeTwo(of[same]!, m);
+    else of.push(m);
+  }
+  return of.length === 1 ? of[0]! : { type: 'union', of };
+}
+
+/** One place where the two shapes differ: a key only one side has, or a different JSON type. */
+export interface ShapeDifference {
+  /** `result.account.planType`, `params.turn.items[]`, … */
+  path: string;
+  ours: string;
+  upstream: string;
+}
+
+/**
+ * A documented difference: the paths it covers (exact, a prefix ending in `*`, or a RegExp over
+ * `<step or notification>: <path>`) and why it is allowed.
+ */
+export interface AllowedDifference {
+  path: string | RegExp;
+  reason: string;
+}
+
+function covers(allowed: AllowedDifference, path: string): boolean {
+  if (allowed.path instanceof RegExp) return allowed.path.test(path);
+  return allowed.path.endsWith('*') ? path.startsWith(allowed.path.slice(0, -1)) : path === allowed.path;
+}
+
+const describe = (s: Shape | undefined): string =>
+  s === undefined
+    ? 'absent'
+    : s.type === 'union'
+      ? s.of.map(describe).join(' | ')
+      : s.type === 'array'
+        ? `array<${s.items ? describe(s.items) : 'empty'}>`
+        : s.type;
+
+/**
+ * Every difference between our shape and upstream's, depth first. An empty array on either side matches any array
+ * (nothing to compare); `null` on one side and a value on the other is a difference (the nullability differs).
+ */
+export function compareShapes(
+  ours: Shape | undefined,
+  upstream: Shape | undefined,
+  path = '',
+): ShapeDifference[] {
+  if (ours === undefined || upstream === undefined) {
+    return ours === upstream ? [] : [{ path, ours: describe(ours), upstream: describe(upstream) }];
+  }
+  if (ours.type === 'object' && upstream.type === 'object') {
+    const keys = [...new Set([...Object.keys(upstream.keys), ...Object.keys(ours.keys)])].sort();
+    return keys.flatMap((k) => compareShapes(ours.keys[k], upstream.keys[k], path ? `${path}.${k}` : k));
+  }
+  if (ours.type === 'array' && upstream.type === 'array') {
+    if (!ours.items || !upstream.items) return [];
+    return compareShapes(ours.items, upstream.items, `${path}[]`);
+  }
+  if (ours.type === 'union' || upstream.type === 'union') {
+    const a = ours.type === 'union' ? ours.of : [ours];
+    const b = upstream.type === 'union' ? upstream.of : [upstream];
+    const sameTypes =
+      a.length === b.length &&
+      a.every((m) => b.some((n) => n.type === m.type && compareShapes(m, n).length === 0));
+    return sameTypes ? [] : [{ path, ours: describe(ours), upstream: describe(upstream) }];
+  }
+  if (ours.type !== upstream.type) return [{ path, ours: describe(ours), upstream: describe(upstream) }];
+  return [];
+}
+
+/** The differences no allow-list entry covers. */
+export function unexplained(
+  differences: readonly ShapeDifference[],
+  allowed: readonly AllowedDifference[],
+): ShapeDifference[] {
+  return differences.filter((d) => !allowed.some((a) => covers(a, d.path)));
+}
+
+/** The allow-list entries that cover none of the differences (the gap they document is closed: remove them). */
+export function unused(
+  differences: readonly ShapeDifference[],
+  allowed: readonly AllowedDifference[],
+): AllowedDifference[] {
+  return allowed.filter((a) => !differences.some((d) => covers(a, d.path)));
+}
