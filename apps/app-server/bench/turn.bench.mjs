@@ -1,7 +1,6 @@
 // A turn on loopback through the app-server (turn/start → turn/completed, in process over a stdio pair) against the
 // same turn through model-provider directly (ModelSession.stream with login's thread provider), on the dev backend
-// with agent identity on. Goal: ≤ 1.10× (median of per-round ratios; the order alternates per round); exit non-zero
-// on a miss.
+// with agent identity on. Goal: ≤ 1.10× (median of per-round ratios); exit non-zero on a miss.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,16 +125,8 @@ const time = async (fn) => {
 const ratios = [];
 const rows = [];
 for (let r = 0; r < ROUNDS; r++) {
-  // Which path goes first alternates, so neither always runs right after the other's leftovers (GC, sockets).
-  let d;
-  let s;
-  if (r % 2 === 0) {
-    d = await time(direct);
-    s = await time(viaServer);
-  } else {
-    s = await time(viaServer);
-    d = await time(direct);
-  }
+  const d = await time(direct);
+  const s = await time(viaServer);
   ratios.push(s / d);
   rows.push({
     round: r + 1,
