@@ -5,6 +5,12 @@ import type { AppLogger } from './logger.js';
 import { APP_SERVER_VERSION } from './version.js';
 
 /**
+ * How long a tracked fact waits for others before a send: a burst of turns costs one request (an assertion signed,
+ * a POST, the events validated) rather than one per turn, and that work stays off the turns that follow.
+ */
+export const ANALYTICS_SEND_DELAY_MS = 1_000;
+
+/**
  * Analytics as upstream sends them (`codex_thread_initialized`, `codex_turn_event`), through @codex-ts/analytics
  * with the default provider (background task). Only for ChatGPT auth; nothing at all with `analytics.enabled =
  * false`. Flushed at shutdown.
@@ -20,6 +26,7 @@ export class AnalyticsTracker {
       provider: o.auth.defaultProvider(),
       enabled: o.enabled,
       productClientId: 'codex-ts-app-server',
+      sendDelayMs: ANALYTICS_SEND_DELAY_MS,
       version: APP_SERVER_VERSION,
       logger: { warn: (message: string) => o.logger.warn({}, message) },
     });

@@ -40,6 +40,11 @@ export interface AnalyticsClientOptions {
   readonly maxBatchEvents?: number;
   /** Per request; default 10 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * How long the first queued fact waits for others before a send, so a burst goes in one request. Default 0: the
+   * next turn of the event loop. `flush()` sends at once; the wait never keeps the process alive.
+   */
+  readonly sendDelayMs?: number;
 }
 
 export interface FlushResult {
@@ -62,6 +67,8 @@ export class AnalyticsClient {
   private readonly capacity: number;
   private readonly maxBatchEvents: number;
   private readonly timeoutMs: number;
+  private readonly sendDelayMs: number;
+  private delayed: NodeJS.Timeout | undefined;
   private readonly appsUsed = new BoundedKeySet(ANALYTICS_DEDUPE_MAX_KEYS);
   private readonly pluginsUsed = new BoundedKeySet(ANALYTICS_DEDUPE_MAX_KEYS);
   private queue: AnalyticsFact[] = [];
@@ -85,6 +92,7 @@ export class AnalyticsClient {
     this.capacity = options.queueCapacity ?? ANALYTICS_QUEUE_CAPACITY;
     this.maxBatchEvents = options.maxBatchEvents ?? 256;
     this.timeoutMs = options.requestTimeoutMs ?? ANALYTICS_REQUEST_TIMEOUT_MS;
+    this.sendDelayMs = options.sendDelayMs ?? 0;
   }
 
   /** Facts waiting for the background loop (at most the queue capacity). */
@@ -111,7 +119,13 @@ export class AnalyticsClient {
       this.queue.push(fact);
       if (!this.running) {
         this.running = true;
-        setImmediate(() => void this.drain());
+        if (this.sendDelayMs > 0) {
+          this.delayed = setTimeout(() => {
+            this.delayed = undefined;
+            void this.drain();
+          }, this.sendDelayMs);
+          this.delayed.unref();
+        } else setImmediate(() => void this.drain());
       }
     } catch {
       // A malformed fact is dropped; tracking never fails the caller.
@@ -124,6 +138,11 @@ export class AnalyticsClient {
    */
   flush(options: { timeoutMs?: number } = {}): Promise<FlushResult> {
     if (!this.running && this.queue.length === 0) return Promise.resolve({ flushed: true, abandoned: 0 });
+    if (this.delayed) {
+      clearTimeout(this.delayed);
+      this.delayed = undefined;
+      setImmediate(() => void this.drain());
+    }
     return new Promise<FlushResult>((resolve) => {
       const timer = setTimeout(() => {
         this.idleWaiters = this.idleWaiters.filter((w) => w !== onIdle);

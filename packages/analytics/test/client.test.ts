@@ -26,7 +26,12 @@ afterEach(async () => {
 });
 
 async function setup(
-  options: { status?: number; enabled?: boolean; scheme?: 'bearer' | 'agent-assertion' } = {},
+  options: {
+    status?: number;
+    enabled?: boolean;
+    scheme?: 'bearer' | 'agent-assertion';
+    sendDelayMs?: number;
+  } = {},
 ) {
   server = await startScriptedServer([{ status: options.status ?? 202, body: '{}' }]);
   const provider = recordingAuthProvider({ scheme: options.scheme ?? 'bearer', accountId: 'acct-1' });
@@ -37,6 +42,7 @@ async function setup(
     enabled: options.enabled ?? true,
     runtime,
     logger,
+    ...(options.sendDelayMs === undefined ? {} : { sendDelayMs: options.sendDelayMs }),
   });
   return { server, provider, logger, client };
 }
@@ -63,6 +69,15 @@ describe('AnalyticsClient', () => {
     expect(types(server)).toEqual([
       ['codex_thread_initialized', 'codex_app_mentioned', 'codex_app_mentioned', 'codex_app_used'],
     ]);
+  });
+
+  it('sendDelayMs: facts tracked over several turns of the event loop go in one request; flush sends at once', async () => {
+    const { server, client } = await setup({ sendDelayMs: 60_000 });
+    client.track(threadInitialized);
+    await new Promise((resolve) => setImmediate(resolve));
+    client.track(appUsed('c1'));
+    expect(await client.flush({ timeoutMs: 5_000 })).toEqual({ flushed: true, abandoned: 0 });
+    expect(types(server)).toEqual([['codex_thread_initialized', 'codex_app_used']]);
   });
 
   it('sends an isolated event in a request of its own, keeping order', async () => {

@@ -114,7 +114,8 @@ export class TurnRunner {
 
     let status: TurnStatus = 'completed';
     let error: Turn['error'] = null;
-    const history = [...this.#thread.turns];
+    const history = this.#thread.turns;
+    const isFirstTurn = history.length === 0;
     try {
       const { auth } = this.#app;
       if (auth.config.useAgentIdentity && auth.authCached()?.isChatgpt()) {
@@ -168,7 +169,7 @@ export class TurnRunner {
       approvalsReviewer: 'user',
       sandboxNetworkAccess: false,
       numInputImages: 0,
-      isFirstTurn: history.length === 0,
+      isFirstTurn,
       status,
       turnError: error,
       ...(this.#lastUsage

@@ -1,27 +1,37 @@
 import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/model-provider';
 import type { ThreadItem, Turn, TurnError, UserInput } from '../threads/thread-model.js';
 
-/** The conversation so far plus the new message, as Responses input items. */
-export function responsesInput(history: readonly Turn[], input: readonly UserInput[]): ResponseItem[] {
-  const items: ResponseItem[] = [];
-  const push = (item: ThreadItem) => {
-    if (item.type === 'userMessage') {
-      items.push({
+function responseItem(item: ThreadItem): ResponseItem {
+  return item.type === 'userMessage'
+    ? {
         type: 'message',
         role: 'user',
         content: item.content.map((c) => ({ type: 'input_text', text: c.text })),
-      });
-    } else {
-      items.push({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] });
-    }
-  };
-  for (const turn of history) for (const item of turn.items) push(item);
-  items.push({
-    type: 'message',
-    role: 'user',
-    content: input.map((c) => ({ type: 'input_text', text: c.text })),
-  });
-  return items;
+      }
+    : { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] };
+}
+
+/** A thread's history already converted: the Responses items of its first `turns` turns. */
+const converted = new WeakMap<readonly Turn[], { turns: number; items: ResponseItem[] }>();
+
+/**
+ * The conversation so far plus the new message, as Responses input items. `history` is a thread's own turns array,
+ * which only grows: the items of the turns converted for an earlier turn are kept, so a turn converts only the turns
+ * added since (not the whole history each time).
+ */
+export function responsesInput(history: readonly Turn[], input: readonly UserInput[]): ResponseItem[] {
+  let done = converted.get(history);
+  if (!done || done.turns > history.length) {
+    done = { turns: 0, items: [] };
+    converted.set(history, done);
+  }
+  for (; done.turns < history.length; done.turns++) {
+    for (const item of history[done.turns]!.items) done.items.push(responseItem(item));
+  }
+  return [
+    ...done.items,
+    { type: 'message', role: 'user', content: input.map((c) => ({ type: 'input_text', text: c.text })) },
+  ];
 }
 
 /** The text of a completed Responses `message` item. */
