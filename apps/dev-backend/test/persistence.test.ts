@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDevBackend } from '../src/index.js';
 import { backend, json, postJson, registerAgent, registerTask } from './helpers.js';
 
@@ -68,11 +68,9 @@ describe('persistence', () => {
   });
 });
 
+// dist/ is built before the tests (turbo's graph, or the shared vitest global setup). Rebuilding it here rewrote
+// files other packages' tests were importing at that moment.
 describe('cli', () => {
-  beforeAll(() => {
-    execFileSync(join(appDir, '../../node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: appDir });
-  });
-
   async function start(args: string[]) {
     const child = spawn(process.execPath, [join(appDir, 'dist/cli.js'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
