@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backendEnv,
   type DevBackend,
@@ -19,10 +19,6 @@ useDevBackend((b) => {
 });
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 async function start(flag = false): Promise<Harness & { home: string }> {
   const home = tempHome();

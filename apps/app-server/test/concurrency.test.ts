@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backendEnv,
   type DevBackend,
@@ -17,10 +17,6 @@ useDevBackend((b) => {
 });
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('100 concurrent thread/start (flag on)', () => {
   it('make exactly 100 thread-task registrations and 1 identity', { timeout: 60_000 }, async () => {

@@ -1,5 +1,5 @@
 import { BUNDLED_MODELS } from '@codex-ts/model-provider';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backendEnv,
   type DevBackend,
@@ -18,10 +18,6 @@ useDevBackend((b) => {
 });
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('model/list', () => {
   it('ChatGPT auth: the backend models as upstream Models, paginated, over the background task', async () => {

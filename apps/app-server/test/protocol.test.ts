@@ -1,15 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { hostname, platform } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Harness, harness, tempHome } from './support/fixture.js';
 import { upstreamSchema } from './support/upstream-schema.js';
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 async function start(): Promise<Harness> {
   h = await harness(tempHome());

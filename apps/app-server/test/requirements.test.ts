@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backendEnv,
   type DevBackend,
@@ -17,10 +17,6 @@ useDevBackend((b) => {
 });
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 async function chatgpt(): Promise<Harness> {
   const home = tempHome();

@@ -1,5 +1,5 @@
 import { FAILING_MODEL } from '@codex-ts/dev-backend';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backendEnv,
   type DevBackend,
@@ -18,10 +18,6 @@ useDevBackend((b) => {
 });
 
 let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 async function chatgptServer(flag: boolean, extra = ''): Promise<Harness> {
   const home = tempHome();

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, onTestFinished } from 'vitest';
 import { AppServer, type AppServerOptions, createLogger } from '../../src/index.js';
 import { TestClient } from './client.js';
 
@@ -76,7 +76,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** An in-process server on `home` with one stdio client. Logs are captured (JSON lines). */
+/**
+ * An in-process server on `home` with one stdio client. Logs are captured (JSON lines). Closed when the test that
+ * opened it finishes (closing it earlier is fine: `close()` runs once).
+ */
 export async function harness(
   home: string,
   env: NodeJS.ProcessEnv = { CODEX_HOME: home },
@@ -86,13 +89,11 @@ export async function harness(
   const logger = createLogger({ format: 'json', level: 'debug', write: (l) => logs.push(l) });
   const server = await AppServer.create({ env, logger, loginCallbackPort: 0, devicePollMs: 5, ...options });
   const client = new TestClient(server);
-  return {
-    server,
-    client,
-    logs,
-    async close() {
-      await client.close();
-      await server.close();
-    },
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= client.close().then(() => server.close());
+    return closed;
   };
+  onTestFinished(close);
+  return { server, client, logs, close };
 }
