@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,12 @@ describe.skipIf(!platform.supported)(
         }),
       ]);
 
+      // CODEX_TS_INTEROP_DUMP=DIR keeps both transcripts (upstream.json, ours.json) for a developer to read.
+      const dump = process.env.CODEX_TS_INTEROP_DUMP;
+      if (dump) {
+        await writeFile(join(dump, 'upstream.json'), JSON.stringify(upstream.transcript, null, 1));
+        await writeFile(join(dump, 'ours.json'), JSON.stringify(ours.transcript, null, 1));
+      }
       const comparison = compareSessions(ours, upstream, ALLOWED);
       console.info(
         `upstream-interop: compared ${comparison.comparedSteps.length} steps (${comparison.comparedSteps.join(', ')}) and ` +
