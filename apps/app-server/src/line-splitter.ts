@@ -21,6 +21,12 @@ export class LineSplitter {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(10, start);
+      if (nl !== -1 && this.#size === 0 && !this.#skipping && nl - start <= this.#maxLineBytes) {
+        // A whole line inside one chunk (the usual case): decoded in place, nothing copied.
+        this.#emit(chunk.toString('utf8', start, nl));
+        start = nl + 1;
+        continue;
+      }
       const end = nl === -1 ? chunk.length : nl;
       this.#append(chunk.subarray(start, end));
       if (nl === -1) return;
@@ -61,6 +67,10 @@ export class LineSplitter {
     const line = Buffer.concat(this.#parts, this.#size).toString('utf8');
     this.#parts = [];
     this.#size = 0;
+    this.#emit(line);
+  }
+
+  #emit(line: string): void {
     if (line.trim() !== '') this.#onLine(line);
   }
 }

@@ -105,6 +105,7 @@ function isField(spec: FieldSpec): spec is Field<unknown> {
 
 export function object<S extends Record<string, FieldSpec>>(name: string, fields: S): Schema<ObjectOut<S>> {
   const expected = `struct ${name}`;
+  const entries = Object.entries(fields);
   return {
     expected,
     parse(value) {
@@ -113,7 +114,7 @@ export function object<S extends Record<string, FieldSpec>>(name: string, fields
       }
       const input = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [key, spec] of Object.entries(fields)) {
+      for (const [key, spec] of entries) {
         const v = input[key];
         if (isField(spec)) {
           if (v === undefined || v === null) continue;

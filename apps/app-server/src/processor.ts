@@ -74,8 +74,16 @@ export class MessageProcessor<App> {
     this.#names = new Set(options.methodNames);
     this.#known = ['initialize', ...options.methodNames].map((m) => `\`${m}\``).join(', ');
     // A failure to load is reported per request (and by the owner); never an unhandled rejection.
-    options.services.catch(() => {});
+    options.services.then(
+      (loaded) => {
+        this.#loaded = loaded;
+      },
+      () => {},
+    );
   }
+
+  /** The services once they have loaded (a request then skips the wait). */
+  #loaded: Awaited<ProcessorOptions<App>['services']> | undefined;
 
   /** Handles one message; resolves when its reply (if any) has been sent. */
   async onText(connection: ClientConnection, text: string): Promise<void> {
@@ -135,9 +143,11 @@ export class MessageProcessor<App> {
     if (!this.#names.has(method)) {
       throw invalidRequest(`Invalid request: unknown variant \`${method}\`, expected one of ${this.#known}`);
     }
-    const { app, methods } = await this.#options.services.catch((err: unknown) => {
-      throw new RpcError(INTERNAL_ERROR, `app-server failed to start: ${(err as Error).message}`);
-    });
+    const { app, methods } =
+      this.#loaded ??
+      (await this.#options.services.catch((err: unknown) => {
+        throw new RpcError(INTERNAL_ERROR, `app-server failed to start: ${(err as Error).message}`);
+      }));
     const spec = methods.get(method)!;
     const params = parseParams(spec.params, request.params);
     if (!connection.initialized) throw invalidRequest('Not initialized');
