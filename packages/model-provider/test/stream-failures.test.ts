@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { AuthProvider } from '@codex-ts/auth-provider';
 import { recordingAuthProvider } from '@codex-ts/auth-provider/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -313,5 +314,29 @@ describe('streams that go wrong', () => {
         },
       },
     ]);
+  });
+
+  it('a caller signal that outlives its turns keeps no listener from them (completed, retried or failed)', async () => {
+    const s = await server((res, index) => {
+      if (index === 1) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end('{"error":{"message":"bad"}}');
+        return;
+      }
+      res.writeHead(200, SSE_HEADERS);
+      if (index === 2) {
+        res.write(created + delta('Hel'));
+        res.socket?.destroy();
+        return;
+      }
+      res.end(created + delta('Hello') + completed);
+    });
+    const long = new AbortController();
+    const turns = session(s.url);
+    expect(textOf(await collect(turns, HELLO, long.signal))).toBe('Hello');
+    await expect(turnError(turns, HELLO, long.signal)).resolves.toMatchObject({ code: 'bad_request' });
+    expect(textOf(await collect(turns, HELLO, long.signal))).toBe('Hello');
+    expect(s.seen).toHaveLength(4);
+    expect(getEventListeners(long.signal, 'abort')).toEqual([]);
   });
 });
