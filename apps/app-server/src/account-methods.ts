@@ -1,4 +1,4 @@
-import { accountOf, accountUpdated } from './account-wire.js';
+import { accountOf, accountUpdated, loginCompleted, workspaceRoutingOf } from './account-wire.js';
 import type { AppContext } from './app-context.js';
 import { internalError, invalidRequest } from './jsonrpc.js';
 import { isJwtShaped } from './jwt-shape.js';
@@ -21,6 +21,7 @@ const accountRead = defineMethod<{ refreshToken?: boolean | undefined }, AppCont
       account: accountOf(auth),
       requiresOpenaiAuth: app.config.modelProvider === 'openai',
       userId: auth?.isChatgpt() ? (auth.chatgptUserId() ?? null) : null,
+      workspaceRouting: workspaceRoutingOf(auth, app.config.chatgptBaseUrl),
     };
   },
 });
@@ -55,7 +56,7 @@ const loginStart = defineMethod<LoginParams, AppContext>({
         app.logins.cancelActive();
         await app.auth.loginWithApiKey(params.apiKey);
         after(() => {
-          app.clients.broadcast('account/login/completed', { success: true, loginId: null, error: null });
+          app.clients.broadcast('account/login/completed', loginCompleted(null, null));
           app.clients.broadcast('account/updated', accountUpdated(app.auth.authCached()));
         });
         return { type: 'apiKey' };
@@ -71,7 +72,7 @@ const loginStart = defineMethod<LoginParams, AppContext>({
           accountId: params.chatgptAccountId,
         });
         after(() => {
-          app.clients.broadcast('account/login/completed', { success: true, loginId: null, error: null });
+          app.clients.broadcast('account/login/completed', loginCompleted(null, null));
           app.clients.broadcast('account/updated', accountUpdated(app.auth.authCached()));
         });
         return { type: 'chatgptAuthTokens' };

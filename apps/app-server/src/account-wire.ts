@@ -46,7 +46,41 @@ export function accountOf(auth: CodexAuth | undefined): Record<string, unknown> 
     type: 'chatgpt',
     email: auth.email() ?? null,
     planType: planTypeOf(auth.planType()) ?? 'unknown',
+    // The workspace's display name comes from the backend's account list (accounts/check), which codex-ts does not
+    // read; upstream sends null as well when the entry has no name (a personal workspace).
     workspaceName: null,
+  };
+}
+
+/**
+ * The wire `WorkspaceRouting` of a ChatGPT account: the stored ChatGPT account id (the `ChatGPT-Account-ID` every
+ * backend call carries) and the origin of the configured `chatgpt_base_url`, which is where codex-ts sends them;
+ * null for an API key or when logged out, as upstream.
+ */
+export function workspaceRoutingOf(
+  auth: CodexAuth | undefined,
+  chatgptBaseUrl: string,
+): Record<string, unknown> | null {
+  const accountId = auth?.isChatgpt() ? auth.accountId() : undefined;
+  if (!accountId) return null;
+  return {
+    chatgptAccountId: accountId,
+    backendOrigin: new URL(chatgptBaseUrl).origin,
+    // Upstream's accounts/check may pin a workspace to a region (`us`, `us_cr`); codex-ts does no regional
+    // routing and always uses the configured base URL, which is `NO_CONSTRAINT`.
+    accountRoutingOverride: 'NO_CONSTRAINT',
+  };
+}
+
+/** `account/login/completed` params. */
+export function loginCompleted(loginId: string | null, error: string | null): Record<string, unknown> {
+  return {
+    loginId,
+    success: error === null,
+    error,
+    // The desktop app's onboarding entry point: codex-ts has no desktop onboarding, so there is none (upstream
+    // sends null outside the desktop app too).
+    onboardingEntrypoint: null,
   };
 }
 

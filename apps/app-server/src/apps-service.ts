@@ -23,6 +23,8 @@ export function connectorDirectory(backend: BackendClient, auth: AuthManager): C
         logoUrl: app.logo_url,
         logoUrlDark: app.logo_url_dark,
         distributionChannel: app.distribution_channel,
+        iconAssets: app.icon_assets,
+        iconDarkAssets: app.icon_dark_assets,
       }));
     },
   };

@@ -23,6 +23,31 @@ export function wireModel(m: ModelInfo, defaultSlug: string): Record<string, unk
       description: l.description ?? '',
     })),
     inputModalities: (m.input_modalities ?? ['text', 'image']).filter((x) => MODALITIES.has(x)),
+    upgrade: m.upgrade?.model ?? null,
+    upgradeInfo: m.upgrade
+      ? {
+          model: m.upgrade.model,
+          upgradeCopy: m.upgrade.upgrade_copy ?? null,
+          modelLink: m.upgrade.model_link ?? null,
+          migrationMarkdown: m.upgrade.migration_markdown ?? null,
+          retirementAt: m.upgrade.retirement_at ?? null,
+        }
+      : null,
+    availabilityNux: m.availability_nux ? { message: m.availability_nux.message } : null,
+    modelSpecialty: m.model_specialty ?? null,
+    // Deprecated upstream: models no longer offer personalities, and upstream always sends false.
+    supportsPersonality: false,
+    multiAgentVersion: m.multi_agent_version ?? null,
+    additionalSpeedTiers: m.additional_speed_tiers ?? [],
+    serviceTiers: (m.service_tiers ?? []).map((t) => ({
+      id: t.id,
+      name: t.name,
+      description: t.description,
+    })),
+    defaultServiceTier: m.default_service_tier ?? null,
+    availableAccessPrograms: m.available_access_programs
+      ? { cyber: m.available_access_programs.cyber }
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { BackendClient } from '@codex-ts/backend-client';
 import { AuthManager } from '@codex-ts/login';
 import { accountMethods } from './account-methods.js';
-import { accountUpdated } from './account-wire.js';
+import { accountUpdated, loginCompleted } from './account-wire.js';
 import { AnalyticsTracker } from './analytics-tracker.js';
 import type { AppContext } from './app-context.js';
 import { appMethods } from './app-methods.js';
@@ -67,11 +67,7 @@ export async function createServices(o: ServicesOptions): Promise<Services> {
     callbackPort: o.loginCallbackPort,
     ...(o.devicePollMs !== undefined ? { devicePollMs: o.devicePollMs } : {}),
     onCompleted: (loginId, error) => {
-      clients.broadcast('account/login/completed', {
-        success: error === undefined,
-        loginId,
-        error: error ?? null,
-      });
+      clients.broadcast('account/login/completed', loginCompleted(loginId, error ?? null));
       if (error === undefined) clients.broadcast('account/updated', accountUpdated(auth.authCached()));
     },
   });

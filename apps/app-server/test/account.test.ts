@@ -35,14 +35,16 @@ describe('account/read', () => {
       account: null,
       requiresOpenaiAuth: true,
       userId: null,
+      workspaceRouting: null,
     });
   });
 
-  it('ChatGPT auth: email and plan from the ID token; account/updated after initialize', async () => {
+  it('ChatGPT auth: email and plan from the ID token, routing to the configured backend; account/updated after initialize', async () => {
     const home = tempHome();
     writeConfig(home, backend, false);
     const email = uniqueEmail();
-    writeChatgptAuth(home, await backend.issueTokens({ email, plan: 'pro' }));
+    const tokens = await backend.issueTokens({ email, plan: 'pro' });
+    writeChatgptAuth(home, tokens);
     h = await harness(home, backendEnv(backend, home));
     await h.client.initialize();
     expect((await h.client.next('account/updated')).params).toEqual({ authMode: 'chatgpt', planType: 'pro' });
@@ -51,6 +53,11 @@ describe('account/read', () => {
       account: { type: 'chatgpt', email, planType: 'pro', workspaceName: null },
       requiresOpenaiAuth: true,
       userId: user.userId,
+      workspaceRouting: {
+        chatgptAccountId: tokens.account_id,
+        backendOrigin: new URL(backend.chatgptBaseUrl).origin,
+        accountRoutingOverride: 'NO_CONSTRAINT',
+      },
     });
     expect(backend.requests({ path: '/oauth/token' })).toHaveLength(1);
   });
@@ -64,16 +71,22 @@ describe('account/login/start', () => {
       type: 'apiKey',
     });
     expect((await client.next('account/login/completed')).params).toEqual({
-      success: true,
       loginId: null,
+      success: true,
       error: null,
+      onboardingEntrypoint: null,
     });
     expect((await client.next('account/updated')).params).toEqual({ authMode: 'apikey', planType: null });
     expect(JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'))).toMatchObject({
       auth_mode: 'apikey',
       OPENAI_API_KEY: 'sk-test-key',
     });
-    expect((await client.result('account/read', {})).account).toEqual({ type: 'apiKey' });
+    expect(await client.result('account/read', {})).toEqual({
+      account: { type: 'apiKey' },
+      requiresOpenaiAuth: true,
+      userId: null,
+      workspaceRouting: null,
+    });
   });
 
   it('chatgptAuthTokens: held in memory, never written; a non-JWT is -32603', async () => {
@@ -126,9 +139,10 @@ describe('account/login/start', () => {
     const callback = await fetch(signIn.headers.get('location')!);
     expect(callback.status).toBe(200);
     expect((await client.next('account/login/completed')).params).toEqual({
-      success: true,
       loginId: started.loginId,
+      success: true,
       error: null,
+      onboardingEntrypoint: null,
     });
     expect((await client.next('account/updated')).params).toEqual({ authMode: 'chatgpt', planType: 'plus' });
     expect((await client.result('account/read', {})).account).toEqual({
@@ -161,9 +175,10 @@ describe('account/login/start', () => {
       status: 'canceled',
     });
     expect((await client.next('account/login/completed')).params).toEqual({
-      success: false,
       loginId: started.loginId,
+      success: false,
       error: 'Login server error: Login was not completed',
+      onboardingEntrypoint: null,
     });
     expect(await client.result('account/login/cancel', { loginId: started.loginId })).toEqual({
       status: 'notFound',
@@ -189,9 +204,10 @@ describe('account/login/start', () => {
     });
     expect(approve.status).toBe(200);
     expect((await client.next('account/login/completed')).params).toEqual({
-      success: true,
       loginId: started.loginId,
+      success: true,
       error: null,
+      onboardingEntrypoint: null,
     });
     expect((await client.result('account/read', {})).account).toMatchObject({ type: 'chatgpt', email });
   });

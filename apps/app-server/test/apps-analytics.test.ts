@@ -40,11 +40,26 @@ describe('app/list', () => {
       ['connector_dev_drive', 'Drive (dev)', true],
       ['connector_dev_github', 'GitHub (dev)', true],
     ]);
-    // Sent as the sources load: the tools alone first, then merged with the directory (the answer's list).
-    const updated = await client.next(
-      'app/list/updated',
-      (p) => JSON.stringify(p.data) === JSON.stringify(all.data),
-    );
+    // The directory's metadata, and the chatgpt.com install page upstream links each app to.
+    expect(all.data[1]).toEqual({
+      id: 'connector_dev_drive',
+      name: 'Drive (dev)',
+      description: 'Documents and files',
+      logoUrl: null,
+      logoUrlDark: null,
+      iconAssets: null,
+      iconDarkAssets: null,
+      distributionChannel: 'ECOSYSTEM_DIRECTORY',
+      installUrl: 'https://chatgpt.com/apps/drive--dev/connector_dev_drive',
+      labels: null,
+      branding: null,
+      appMetadata: null,
+      isAccessible: true,
+      isEnabled: true,
+      pluginDisplayNames: [],
+    });
+    // Sent once the directory has loaded (never the tools' apps alone, which lack its metadata): the answer's list.
+    const updated = await client.next('app/list/updated');
     expect(updated.params).toEqual({ data: all.data });
     const first = await client.result('app/list', { limit: 1 });
     expect(first).toEqual({ data: [all.data[0]], nextCursor: '1' });

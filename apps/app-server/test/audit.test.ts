@@ -123,6 +123,7 @@ describe('audit: what the backend saw over a whole session', () => {
     expect(new Set(rest.map((r) => r.path))).toEqual(
       new Set([
         '/backend-api/wham/usage',
+        '/backend-api/wham/rate-limit-reset-credits',
         '/backend-api/wham/config/requirements',
         '/backend-api/codex/models',
         '/backend-api/connectors/directory/list',

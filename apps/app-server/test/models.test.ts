@@ -41,6 +41,22 @@ describe('model/list', () => {
             { reasoningEffort: 'high', description: 'Greater reasoning depth for complex problems' },
           ]),
           inputModalities: ['text'],
+          upgrade: null,
+          upgradeInfo: null,
+          availabilityNux: null,
+          modelSpecialty: null,
+          supportsPersonality: false,
+          multiAgentVersion: null,
+          additionalSpeedTiers: ['fast'],
+          serviceTiers: [
+            {
+              id: 'priority',
+              name: 'Fast',
+              description: 'Faster responses, more of the usage limit per turn',
+            },
+          ],
+          defaultServiceTier: null,
+          availableAccessPrograms: null,
         },
       ],
       nextCursor: '1',
@@ -49,7 +65,22 @@ describe('model/list', () => {
       cursor: '1',
     });
     expect(rest).toEqual({
-      data: [expect.objectContaining({ id: 'dev-echo-mini', isDefault: false })],
+      data: [
+        expect.objectContaining({
+          id: 'dev-echo-mini',
+          isDefault: false,
+          upgrade: 'dev-echo',
+          upgradeInfo: {
+            model: 'dev-echo',
+            upgradeCopy: null,
+            modelLink: null,
+            migrationMarkdown: 'Dev echo mini is being retired: switch to dev-echo.',
+            retirementAt: null,
+          },
+          additionalSpeedTiers: [],
+          serviceTiers: [],
+        }),
+      ],
       nextCursor: null,
     });
     const calls = backend.requests({ path: '/backend-api/codex/models' });

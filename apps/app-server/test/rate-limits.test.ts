@@ -26,21 +26,51 @@ describe('account/rateLimits/read', () => {
     writeChatgptAuth(home, tokens);
     h = await harness(home, backendEnv(backend, home));
     await h.client.initialize();
-    const res = await h.client.result<{
-      rateLimits: Record<string, unknown>;
-      rateLimitsByLimitId: Record<string, unknown>;
-    }>('account/rateLimits/read');
-    expect(res.rateLimits).toMatchObject({
-      limitId: 'codex',
-      primary: { usedPercent: expect.any(Number), windowDurationMins: expect.any(Number) },
-      planType: 'plus',
+    const res = await h.client.result<Record<string, unknown>>('account/rateLimits/read');
+    const window = (mins: number) => ({
+      usedPercent: 0,
+      windowDurationMins: mins,
+      resetsAt: expect.any(Number),
     });
-    expect(res.rateLimitsByLimitId.codex).toEqual(res.rateLimits);
-    expect(res).toMatchObject({ accountId: tokens.account_id });
-    const usage = backend.requests({ path: '/backend-api/wham/usage' });
-    expect(usage.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
-      [200, 'assertion', 'background'],
-    ]);
+    const codex = {
+      limitId: 'codex',
+      limitName: null,
+      normalModelSlug: null,
+      primary: window(300),
+      secondary: window(10080),
+      credits: { hasCredits: false, unlimited: false, balance: '0' },
+      individualLimit: null,
+      spendControlReached: false,
+      planType: 'plus',
+      rateLimitReachedType: null,
+    };
+    expect(res).toEqual({
+      rateLimits: codex,
+      rateLimitsByLimitId: { codex },
+      ordinaryUsageAllowed: true,
+      rateLimitResetCredits: { availableCount: 0, credits: [] },
+      accountId: tokens.account_id,
+      rateLimitUpsell: null,
+    });
+    for (const path of ['/backend-api/wham/usage', '/backend-api/wham/rate-limit-reset-credits']) {
+      expect(backend.requests({ path }).map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
+        [200, 'assertion', 'background'],
+      ]);
+    }
+  });
+
+  it('a business member: the individual share of the workspace’s credits', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false);
+    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail(), plan: 'business' }));
+    h = await harness(home, backendEnv(backend, home));
+    await h.client.initialize();
+    const res = await h.client.result<{ rateLimits: Record<string, unknown> }>('account/rateLimits/read');
+    expect(res.rateLimits).toMatchObject({
+      planType: 'business',
+      spendControlReached: false,
+      individualLimit: { limit: '100', used: '0', remainingPercent: 100, resetsAt: expect.any(Number) },
+    });
   });
 
   it('a turn’s rate-limit data becomes account/rateLimits/updated', async () => {
@@ -55,7 +85,21 @@ describe('account/rateLimits/read', () => {
       input: [{ type: 'text', text: 'x', text_elements: [] }],
     });
     const updated = await h.client.next('account/rateLimits/updated');
-    expect(updated.params).toMatchObject({ rateLimits: { limitId: 'codex' } });
+    // The headers name the plan; quota alias, spend control and reached type are not in a rolling update.
+    expect(updated.params).toEqual({
+      rateLimits: {
+        limitId: 'codex',
+        limitName: null,
+        normalModelSlug: null,
+        primary: { usedPercent: 0, windowDurationMins: 300, resetsAt: expect.any(Number) },
+        secondary: { usedPercent: 0, windowDurationMins: 10080, resetsAt: expect.any(Number) },
+        credits: { hasCredits: false, unlimited: false, balance: '0' },
+        individualLimit: null,
+        spendControlReached: null,
+        planType: 'plus',
+        rateLimitReachedType: null,
+      },
+    });
     await h.client.next('turn/completed');
   });
 

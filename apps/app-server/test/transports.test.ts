@@ -146,7 +146,7 @@ describe('cli', () => {
       .map((l) => JSON.parse(l));
     expect(messages).toContainEqual({
       id: 2,
-      result: { account: { type: 'apiKey' }, requiresOpenaiAuth: true, userId: null },
+      result: { account: { type: 'apiKey' }, requiresOpenaiAuth: true, userId: null, workspaceRouting: null },
     });
     const logLines = stderr
       .trim()

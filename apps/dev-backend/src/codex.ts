@@ -13,7 +13,26 @@ const REASONING_LEVELS = [
 /** The instructions every dev model carries (upstream requires `model_messages.instructions_template`). */
 const MODEL_INSTRUCTIONS = 'You are the codex-ts dev backend echo model. You repeat the last user message.';
 
-function model(slug: string, displayName: string, description: string, priority: number) {
+/** The priority tier upstream's catalog offers on its fast models. */
+const FAST_TIER = {
+  id: 'priority',
+  name: 'Fast',
+  description: 'Faster responses, more of the usage limit per turn',
+};
+
+interface ModelExtras {
+  /** The model this one is being retired in favour of. */
+  readonly upgradeTo?: string;
+  readonly fast?: boolean;
+}
+
+function model(
+  slug: string,
+  displayName: string,
+  description: string,
+  priority: number,
+  extras: ModelExtras,
+) {
   return {
     slug,
     display_name: displayName,
@@ -24,7 +43,16 @@ function model(slug: string, displayName: string, description: string, priority:
     visibility: 'list',
     supported_in_api: true,
     priority,
-    upgrade: null,
+    upgrade: extras.upgradeTo
+      ? {
+          model: extras.upgradeTo,
+          migration_markdown: `${displayName} is being retired: switch to ${extras.upgradeTo}.`,
+        }
+      : null,
+    additional_speed_tiers: extras.fast ? ['fast'] : [],
+    service_tiers: extras.fast ? [FAST_TIER] : [],
+    default_service_tier: null,
+    availability_nux: null,
     base_instructions: null,
     supports_reasoning_summaries: true,
     support_verbosity: false,
@@ -41,8 +69,10 @@ function model(slug: string, displayName: string, description: string, priority:
 
 /** The models the dev backend serves; the responses endpoint answers for any slug with an echo. */
 export const MODELS = [
-  model('dev-echo', 'Dev echo', 'Deterministic echo model served by the codex-ts dev backend', 0),
-  model('dev-echo-mini', 'Dev echo mini', 'The same echo, smaller name', 1),
+  model('dev-echo', 'Dev echo', 'Deterministic echo model served by the codex-ts dev backend', 0, {
+    fast: true,
+  }),
+  model('dev-echo-mini', 'Dev echo mini', 'The same echo, smaller name', 1, { upgradeTo: 'dev-echo' }),
 ];
 
 const MODELS_ETAG = createHash('sha256').update(JSON.stringify(MODELS)).digest('hex').slice(0, 16);

@@ -151,6 +151,7 @@ async function responsesSse(ctx: Ctx): Promise<void> {
     'x-request-id': `req_${randomHex(8)}`,
     'openai-model': request.model,
     ...rateLimitHeaders(rateLimitData(app.clock.nowSeconds())),
+    ...(ctx.principal ? { 'x-codex-plan-type': ctx.principal.user.plan } : {}),
   });
   for (const event of events) {
     if (res.destroyed) return;

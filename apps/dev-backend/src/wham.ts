@@ -22,6 +22,24 @@ function windowSnapshot(nowSeconds: number, seconds: number) {
   };
 }
 
+/** Workspace plans whose members get a share of the workspace's credits (spend control). */
+const SPEND_CONTROLLED_PLANS: ReadonlySet<string> = new Set(['business', 'enterprise', 'edu']);
+
+/** A member's monthly share of the workspace's credits: nothing spent yet. */
+function individualLimit(plan: string, nowSeconds: number) {
+  if (!SPEND_CONTROLLED_PLANS.has(plan)) return null;
+  const seconds = 30 * 86400;
+  return {
+    limit: '100',
+    used: '0',
+    remaining: '100',
+    used_percent: 0,
+    remaining_percent: 100,
+    reset_after_seconds: seconds,
+    reset_at: nowSeconds + seconds,
+  };
+}
+
 /** GET /backend-api/wham/usage → RateLimitStatusPayload */
 function usage(ctx: Ctx): void {
   const user = principal(ctx).user;
@@ -35,8 +53,11 @@ function usage(ctx: Ctx): void {
       secondary_window: windowSnapshot(now, 7 * 86400),
     },
     credits: { has_credits: false, unlimited: false, balance: '0' },
+    spend_control: { reached: false, individual_limit: individualLimit(user.plan, now) },
     additional_rate_limits: [],
     rate_limit_reached_type: null,
+    account_id: user.accountId,
+    user_id: user.userId,
   });
 }
 

@@ -51,7 +51,8 @@ describe('rate limits on Responses', () => {
       { authorization: `Bearer ${tokens.access_token}` },
     );
     await res.text();
-    const headers = rateLimitHeadersOf(res.headers);
+    const { 'x-codex-plan-type': planType, ...headers } = rateLimitHeadersOf(res.headers);
+    expect(planType).toBe('plus');
     expect(Object.keys(headers).sort()).toEqual(RATE_LIMIT_HEADERS);
     const now = Number(headers['x-codex-primary-reset-at']) - 5 * 3600;
     expect(now - before).toBeGreaterThanOrEqual(0);
@@ -105,5 +106,43 @@ describe('rate limits on Responses', () => {
       },
       credits: { has_credits: false, unlimited: false, balance: '0' },
     });
+  });
+});
+
+describe('usage (GET wham/usage)', () => {
+  async function usageFor(plan: string) {
+    const b = await backend({ clockOffsetSeconds: 0 });
+    const tokens = await b.issueTokens({ plan });
+    const res = await fetch(`${b.chatgptBaseUrl}/wham/usage`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    return { tokens, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it('names the account and user, and reports spend control not reached with no share for a personal plan', async () => {
+    const { tokens, body } = await usageFor('plus');
+    expect(body).toMatchObject({
+      plan_type: 'plus',
+      spend_control: { reached: false, individual_limit: null },
+      account_id: tokens.account_id,
+      user_id: expect.stringMatching(/^user-/),
+      rate_limit_reached_type: null,
+    });
+  });
+
+  it('gives a business member an individual share of the workspace credits, nothing spent', async () => {
+    const { body } = await usageFor('business');
+    const now = Math.floor(Date.now() / 1000);
+    const share = (body.spend_control as { individual_limit: Record<string, number> }).individual_limit;
+    expect(share).toEqual({
+      limit: '100',
+      used: '0',
+      remaining: '100',
+      used_percent: 0,
+      remaining_percent: 100,
+      reset_after_seconds: 30 * 86400,
+      reset_at: expect.any(Number),
+    });
+    expect(Math.abs(share.reset_at! - (now + 30 * 86400))).toBeLessThanOrEqual(2);
   });
 });

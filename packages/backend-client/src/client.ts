@@ -11,7 +11,7 @@ import {
   type Environment,
   environmentListSchema,
 } from './schemas/misc.js';
-import { rateLimitStatusPayloadSchema } from './schemas/rate-limits.js';
+import { rateLimitResetCreditsSchema, rateLimitStatusPayloadSchema } from './schemas/rate-limits.js';
 import {
   createdTaskSchema,
   type SiblingTurns,
@@ -22,6 +22,7 @@ import {
   taskListPageSchema,
 } from './schemas/tasks.js';
 import { type CallOptions, Transport } from './transport.js';
+import { type RateLimitResetCredits, resetCredits, type UsageStatus, usageStatus } from './usage-status.js';
 
 export const DEFAULT_USER_AGENT = 'codex-cli';
 
@@ -76,6 +77,19 @@ export class BackendClient {
   async getRateLimitSnapshots(options: CallOptions = {}): Promise<RateLimitSnapshot[]> {
     const payload = await this.#get(rateLimitStatusPayloadSchema, this.endpointUrl('usage'), options);
     return rateLimitSnapshots(payload);
+  }
+
+  /** `GET wham/usage` whole: the limits, the account they are for, whether ordinary usage is allowed, the banner. */
+  async getUsageStatus(options: CallOptions = {}): Promise<UsageStatus> {
+    const url = this.endpointUrl('usage');
+    const payload = await this.#get(rateLimitStatusPayloadSchema, url, options);
+    return usageStatus(payload, this.#transport.auth.describe({ url, method: 'GET' }).accountId);
+  }
+
+  /** `GET wham/rate-limit-reset-credits`: the limit resets the user has earned. */
+  async getRateLimitResetCredits(options: CallOptions = {}): Promise<RateLimitResetCredits> {
+    const url = this.endpointUrl('rate-limit-reset-credits');
+    return resetCredits(await this.#get(rateLimitResetCreditsSchema, url, options));
   }
 
   /** The `codex` limit (or the first one). */

@@ -66,6 +66,8 @@ function merge(apps: readonly DirectoryApp[]): DirectoryApp[] {
       logo_url: existing.logo_url ?? app.logo_url,
       logo_url_dark: existing.logo_url_dark ?? app.logo_url_dark,
       distribution_channel: existing.distribution_channel ?? app.distribution_channel,
+      icon_assets: existing.icon_assets ?? app.icon_assets,
+      icon_dark_assets: existing.icon_dark_assets ?? app.icon_dark_assets,
     });
   }
   return [...byId.values()];

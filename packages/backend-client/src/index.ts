@@ -32,11 +32,12 @@ export {
   type RateLimitSnapshot,
   type RateLimitWindow,
   rateLimitSnapshots,
+  type SpendControlLimit,
 } from './rate-limits.js';
 export { redactUrl } from './redact-url.js';
 export type { DirectoryApp } from './schemas/connectors.js';
 export type { ConfigRequirements, Environment } from './schemas/misc.js';
-export type { RateLimitStatusPayload } from './schemas/rate-limits.js';
+export type { RateLimitResetCreditsPayload, RateLimitStatusPayload } from './schemas/rate-limits.js';
 export type {
   SiblingTurns,
   TaskDetails,
@@ -55,3 +56,12 @@ export {
   userPrompt,
 } from './task-details.js';
 export type { CallOptions } from './transport.js';
+export {
+  type RateLimitResetCredit,
+  type RateLimitResetCreditStatus,
+  type RateLimitResetCredits,
+  type RateLimitResetType,
+  resetCredits,
+  type UsageStatus,
+  usageStatus,
+} from './usage-status.js';

@@ -28,6 +28,16 @@ export interface RateLimitWindow {
   readonly resetsAt: number;
 }
 
+/** A workspace member's share of the workspace's credits (spend control). */
+export interface SpendControlLimit {
+  /** Decimal strings, as the backend sends them. */
+  readonly limit: string;
+  readonly used: string;
+  readonly remainingPercent: number;
+  /** Unix seconds. */
+  readonly resetsAt: number;
+}
+
 export interface CreditsSnapshot {
   readonly hasCredits: boolean;
   readonly unlimited: boolean;
@@ -45,6 +55,12 @@ export interface RateLimitSnapshot {
   readonly planType: string;
   /** Only on the `codex` snapshot; an unknown kind is left out. */
   readonly rateLimitReachedType: RateLimitReachedType | undefined;
+  /** The model whose name and reasoning options describe this limit (additional limits only). */
+  readonly normalModelSlug: string | undefined;
+  /** Only on the `codex` snapshot: whether the workspace's spend control is reached (undefined: not reported). */
+  readonly spendControlReached: boolean | undefined;
+  /** Only on the `codex` snapshot. */
+  readonly individualLimit: SpendControlLimit | undefined;
 }
 
 function window(payload: RateLimitWindowPayload | null | undefined): RateLimitWindow | undefined {
@@ -63,7 +79,8 @@ function windows(details: RateLimitDetailsPayload | null | undefined) {
 
 /** The snapshots of a usage payload: `codex` first, then each additional limit (upstream's mapping). */
 export function rateLimitSnapshots(payload: RateLimitStatusPayload): RateLimitSnapshot[] {
-  const kind = payload.rate_limit_reached_type?.kind;
+  const kind = payload.rate_limit_reached_type?.type;
+  const individual = payload.spend_control?.individual_limit;
   const credits = payload.credits;
   const snapshots: RateLimitSnapshot[] = [
     {
@@ -80,6 +97,16 @@ export function rateLimitSnapshots(payload: RateLimitStatusPayload): RateLimitSn
       planType: payload.plan_type,
       rateLimitReachedType:
         kind !== undefined && REACHED_TYPES.has(kind) ? (kind as RateLimitReachedType) : undefined,
+      normalModelSlug: undefined,
+      spendControlReached: payload.spend_control?.reached,
+      individualLimit: individual
+        ? {
+            limit: individual.limit,
+            used: individual.used,
+            remainingPercent: individual.remaining_percent,
+            resetsAt: individual.reset_at,
+          }
+        : undefined,
     },
   ];
   for (const extra of payload.additional_rate_limits ?? []) {
@@ -90,6 +117,9 @@ export function rateLimitSnapshots(payload: RateLimitStatusPayload): RateLimitSn
       credits: undefined,
       planType: payload.plan_type,
       rateLimitReachedType: undefined,
+      normalModelSlug: extra.normal_model_slug ?? undefined,
+      spendControlReached: undefined,
+      individualLimit: undefined,
     });
   }
   return snapshots;

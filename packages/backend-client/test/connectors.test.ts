@@ -11,13 +11,25 @@ async function directoryServer() {
       const token = url.searchParams.get('token');
       if (token === null)
         return json({
-          apps: [app('b', 'Beta'), app('hidden', 'H', { visibility: 'HIDDEN' })],
+          apps: [
+            app('b', 'Beta', { icon_assets: { svg: 'b.svg' } }),
+            app('hidden', 'H', { visibility: 'HIDDEN' }),
+          ],
           next_token: 'p2',
         });
       if (token === 'p2') return json({ apps: [app('a', ' Alpha '), app('dup', '')], nextToken: ' ' });
     }
     if (url.pathname === '/backend-api/connectors/directory/list_workspace')
-      return json({ apps: [app('dup', 'Dup', { description: 'from workspace', logoUrl: 'l.png' })] });
+      return json({
+        apps: [
+          app('dup', 'Dup', {
+            description: 'from workspace',
+            logoUrl: 'l.png',
+            iconAssets: { png_64: 'd64.png' },
+            iconDarkAssets: { png_64: 'd64-dark.png' },
+          }),
+        ],
+      });
     return { status: 404 };
   });
 }
@@ -39,6 +51,11 @@ describe('connector directory', () => {
         ['a', 'Alpha', undefined, null],
         ['b', 'Beta', undefined, null],
         ['dup', 'Dup', 'from workspace', 'l.png'],
+      ]);
+      expect(apps.map((a) => [a.id, a.icon_assets, a.icon_dark_assets])).toEqual([
+        ['a', null, null],
+        ['b', { svg: 'b.svg' }, null],
+        ['dup', { png_64: 'd64.png' }, { png_64: 'd64-dark.png' }],
       ]);
       expect(server.seen.map((r) => r.url)).toEqual([
         '/backend-api/connectors/directory/list?tier=categorized',

@@ -1,5 +1,6 @@
 import type { AppsTool } from './apps-tool.js';
 import type { Connector, ConnectorDirectory } from './collaborators.js';
+import { appInstallUrl } from './install-url.js';
 
 /** One entry of the app-server's `app/list` (protocol `AppInfo`). */
 export interface AppInfo {
@@ -8,8 +9,10 @@ export interface AppInfo {
   readonly description: string | null;
   readonly logoUrl: string | null;
   readonly logoUrlDark: string | null;
+  readonly iconAssets: Readonly<Record<string, string>> | null;
+  readonly iconDarkAssets: Readonly<Record<string, string>> | null;
   readonly distributionChannel: string | null;
-  readonly installUrl: string | null;
+  readonly installUrl: string;
   readonly labels: Readonly<Record<string, string>> | null;
   readonly branding: Readonly<Record<string, unknown>> | null;
   readonly appMetadata: Readonly<Record<string, unknown>> | null;
@@ -40,8 +43,10 @@ function fromConnector(connector: Connector, isAccessible: boolean, isEnabled: b
     description: connector.description ?? null,
     logoUrl: connector.logoUrl ?? null,
     logoUrlDark: connector.logoUrlDark ?? null,
+    iconAssets: connector.iconAssets ?? null,
+    iconDarkAssets: connector.iconDarkAssets ?? null,
     distributionChannel: connector.distributionChannel ?? null,
-    installUrl: connector.installUrl ?? null,
+    installUrl: connector.installUrl ?? appInstallUrl(connector.name, connector.id),
     labels: connector.labels ?? null,
     branding: connector.branding ?? null,
     appMetadata: connector.appMetadata ?? null,
@@ -87,11 +92,12 @@ export interface AppsListOptions {
 
 /**
  * The `app/list` source: `current()` merges what is known now; `load()` fetches the directory and merges again;
- * listeners hear every list that differs from the previous one (directory loaded, tools changed), which is what
- * the app-server sends as `app/list/updated`.
+ * listeners hear every list that differs from the previous one (directory loaded, tools changed; with a directory,
+ * only once it has loaded), which is what the app-server sends as `app/list/updated`.
  */
 export class AppsList {
   private directory: readonly Connector[] = [];
+  private directoryLoaded = false;
   private last = '';
   private readonly listeners = new Set<(apps: readonly AppInfo[]) => void>();
   private readonly disabled: ReadonlySet<string>;
@@ -108,7 +114,10 @@ export class AppsList {
 
   /** Loads the directory (when there is one) and returns the merged list. A directory failure is thrown. */
   async load(options: { signal?: AbortSignal; forceRefetch?: boolean } = {}): Promise<AppInfo[]> {
-    if (this.options.directory) this.directory = await this.options.directory.listConnectors(options);
+    if (this.options.directory) {
+      this.directory = await this.options.directory.listConnectors(options);
+      this.directoryLoaded = true;
+    }
     return this.publish();
   }
 
@@ -125,6 +134,9 @@ export class AppsList {
 
   private publish(): AppInfo[] {
     const apps = this.current();
+    // With a directory, nothing is published before it has loaded once: a list of the tools' apps alone would lack
+    // the directory's descriptions, icons and channels, then change again (upstream's first update has them).
+    if (this.options.directory && !this.directoryLoaded) return apps;
     const serialized = JSON.stringify(apps);
     if (serialized !== this.last) {
       this.last = serialized;

@@ -11,6 +11,10 @@ export interface Connector {
   readonly logoUrl?: string | null;
   readonly logoUrlDark?: string | null;
   readonly distributionChannel?: string | null;
+  /** Icon URLs by asset name, light and dark. */
+  readonly iconAssets?: Readonly<Record<string, string>> | null;
+  readonly iconDarkAssets?: Readonly<Record<string, string>> | null;
+  /** Where to install the app; upstream's chatgpt.com link when absent. */
   readonly installUrl?: string | null;
   readonly labels?: Readonly<Record<string, string>> | null;
   readonly branding?: Readonly<Record<string, unknown>> | null;

@@ -11,6 +11,7 @@ export {
 } from './connection.js';
 export { AppsMcpError, type AppsMcpErrorCode, isAppsMcpError } from './errors.js';
 export { type FileArgumentContext, uploadFileArguments } from './file-arguments.js';
+export { appInstallUrl } from './install-url.js';
 export { CODEX_APPS_SERVER_NAME, qualifyToolNames, sanitizeToolName } from './tool-names.js';
 export {
   APPS_TOOLS_CACHE_DIR,

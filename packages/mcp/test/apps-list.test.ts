@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { AppsList, type AppsTool, appsTool, type Connector, mergeApps } from '../src/index.js';
+import { AppsList, type AppsTool, appInstallUrl, appsTool, type Connector, mergeApps } from '../src/index.js';
 
 function tool(name: string, connectorId: string | null, connectorName?: string): AppsTool {
   const raw: Tool = {
@@ -19,15 +19,21 @@ const directory: Connector[] = [
     logoUrl: 'https://logo/gh',
     installUrl: 'https://install/gh',
   },
-  { id: 'drive', name: 'Drive' },
+  {
+    id: 'drive',
+    name: 'Drive (dev)',
+    iconAssets: { svg: 'https://icons/drive.svg' },
+    iconDarkAssets: { svg: 'https://icons/drive-dark.svg' },
+  },
 ];
 
 const base = {
   description: null,
   logoUrl: null,
   logoUrlDark: null,
+  iconAssets: null,
+  iconDarkAssets: null,
   distributionChannel: null,
-  installUrl: null,
   labels: null,
   branding: null,
   appMetadata: null,
@@ -53,14 +59,39 @@ describe('mergeApps', () => {
         isAccessible: true,
         isEnabled: true,
       },
-      { ...base, id: 'drive', name: 'Drive', isAccessible: false, isEnabled: false },
-      { ...base, id: 'calendar', name: 'Calendar', isAccessible: true, isEnabled: true },
+      {
+        ...base,
+        id: 'drive',
+        name: 'Drive (dev)',
+        iconAssets: { svg: 'https://icons/drive.svg' },
+        iconDarkAssets: { svg: 'https://icons/drive-dark.svg' },
+        installUrl: 'https://chatgpt.com/apps/drive--dev/drive',
+        isAccessible: false,
+        isEnabled: false,
+      },
+      {
+        ...base,
+        id: 'calendar',
+        name: 'Calendar',
+        installUrl: 'https://chatgpt.com/apps/calendar/calendar',
+        isAccessible: true,
+        isEnabled: true,
+      },
     ]);
+  });
+
+  it('links an app to its chatgpt.com install page by a slug of its name, as upstream does', () => {
+    expect(appInstallUrl('Google Calendar', 'connector_1')).toBe(
+      'https://chatgpt.com/apps/google-calendar/connector_1',
+    );
+    expect(appInstallUrl('  Ünïcode & Co. ', 'c2')).toBe('https://chatgpt.com/apps/n-code---co/c2');
+    expect(appInstallUrl('***', 'c3')).toBe('https://chatgpt.com/apps/app/c3');
+    expect(appInstallUrl('Go 🚀 İt', 'c4')).toBe('https://chatgpt.com/apps/go----t/c4');
   });
 });
 
 describe('AppsList', () => {
-  it('publishes each list that differs: after the directory loads and when the tools change', async () => {
+  it('publishes each list that differs once the directory has loaded: then, and when the tools change', async () => {
     let tools: AppsTool[] = [tool('cal', 'calendar', 'Calendar')];
     let notify: (t: readonly AppsTool[]) => void = () => {};
     const source = {
@@ -76,6 +107,9 @@ describe('AppsList', () => {
     const published: string[][] = [];
     list.subscribe((apps) => published.push(apps.map((a) => `${a.id}:${a.isAccessible}`)));
     expect(list.current().map((a) => a.id)).toEqual(['calendar']);
+    tools = [...tools, tool('cal2', 'calendar', 'Calendar')];
+    notify(tools);
+    expect(published).toEqual([]);
     await list.load();
     await list.load();
     tools = [...tools, tool('gh', 'github', 'GitHub')];

@@ -21,11 +21,13 @@ export interface RateLimitSnapshot {
   readonly primary?: RateLimitWindow;
   readonly secondary?: RateLimitWindow;
   readonly credits?: CreditsSnapshot;
+  /** The account's plan (`x-codex-plan-type`), when the response names it. */
+  readonly planType?: string;
 }
 
 /**
  * Reads the Codex rate-limit headers (`x-codex-primary-used-percent`, `…-window-minutes`, `…-reset-at`, the
- * `secondary` trio, `x-codex-credits-*`, `x-codex-limit-name`) for one limit family (`codex` by default).
+ * `secondary` trio, `x-codex-credits-*`, `x-codex-limit-name`, `x-codex-plan-type`) for one limit family (`codex` by default).
  * Undefined when the headers carry nothing for it.
  */
 export function parseRateLimits(headers: HeaderReader, limitId = 'codex'): RateLimitSnapshot | undefined {
@@ -36,12 +38,14 @@ export function parseRateLimits(headers: HeaderReader, limitId = 'codex'): RateL
   const credits = parseCredits(headers);
   if (!primary && !secondary && !credits) return undefined;
   const limitName = headers.get(`${prefix}-limit-name`)?.trim();
+  const planType = headers.get('x-codex-plan-type')?.trim();
   return {
     limitId: family.replaceAll('-', '_'),
     ...(limitName ? { limitName } : {}),
     ...(primary ? { primary } : {}),
     ...(secondary ? { secondary } : {}),
     ...(credits ? { credits } : {}),
+    ...(planType ? { planType } : {}),
   };
 }
 

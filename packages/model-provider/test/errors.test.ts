@@ -127,7 +127,7 @@ describe('errors from a status', () => {
 });
 
 describe('parseRateLimits', () => {
-  it('reads primary, secondary, credits and the limit name', () => {
+  it('reads primary, secondary, credits, the limit name and the plan', () => {
     expect(
       parseRateLimits(
         headerReader({
@@ -140,6 +140,7 @@ describe('parseRateLimits', () => {
           'x-codex-credits-unlimited': '0',
           'x-codex-credits-balance': ' 12.00 ',
           'x-codex-limit-name': 'codex',
+          'x-codex-plan-type': ' pro ',
         }),
       ),
     ).toEqual({
@@ -148,6 +149,7 @@ describe('parseRateLimits', () => {
       primary: { usedPercent: 12.5, windowMinutes: 300, resetsAt: 1704069000 },
       secondary: { usedPercent: 40, windowMinutes: 10080 },
       credits: { hasCredits: true, unlimited: false, balance: '12.00' },
+      planType: 'pro',
     });
   });
 

@@ -213,6 +213,34 @@ describe('the models list', () => {
     });
     const list = await models.list();
     expect([list.source, list.models.map((m) => m.slug)]).toEqual(['network', ['dev-echo', 'dev-echo-mini']]);
+    const catalog = (m: (typeof list.models)[number]) => ({
+      upgrade: m.upgrade,
+      additional_speed_tiers: m.additional_speed_tiers,
+      service_tiers: m.service_tiers,
+      default_service_tier: m.default_service_tier,
+      availability_nux: m.availability_nux,
+    });
+    expect(list.models.map(catalog)).toEqual([
+      {
+        upgrade: null,
+        additional_speed_tiers: ['fast'],
+        service_tiers: [
+          { id: 'priority', name: 'Fast', description: 'Faster responses, more of the usage limit per turn' },
+        ],
+        default_service_tier: null,
+        availability_nux: null,
+      },
+      {
+        upgrade: {
+          model: 'dev-echo',
+          migration_markdown: 'Dev echo mini is being retired: switch to dev-echo.',
+        },
+        additional_speed_tiers: [],
+        service_tiers: [],
+        default_service_tier: null,
+        availability_nux: null,
+      },
+    ]);
     expect(dev.requests({ path: '/backend-api/codex/models' }).map((r) => [r.status, r.authScheme])).toEqual([
       [200, 'bearer'],
     ]);

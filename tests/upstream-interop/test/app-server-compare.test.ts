@@ -24,9 +24,6 @@ import {
 const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
 
 const ITEM_FIELDS = 'clientId|completedAtMs|delivery|memoryCitation|moderation|phase|questions|startedAtMs';
-const MODEL_FIELDS =
-  'additionalSpeedTiers|availabilityNux|availableAccessPrograms|defaultServiceTier|modelSpecialty|' +
-  'multiAgentVersion|serviceTiers|supportsPersonality|upgrade|upgradeInfo';
 const THREAD_FIELDS =
   'agentNickname|agentRole|attachedToThreadId|canAcceptDirectInput|daybreakEnabled|environments|extra|forkedFromId|' +
   'gitInfo|historyMode|parentThreadId|reasoningEffort|recencyAt|section|sectionEnteredAt|threadSource';
@@ -54,14 +51,6 @@ const ALLOWED: AllowedDifference[] = [
     reason: 'gap: read state and backwards paging of threads',
   },
   {
-    path: /^account\/read@\w+: result\.(workspaceRouting|account\.workspaceName)$/,
-    reason: 'gap: workspace routing (ChatGPT-Account-ID routing is not reported by codex-ts)',
-  },
-  {
-    path: /^app\/list(\/updated)?: (result|params)\.data\[\]\.(description|distributionChannel|installUrl|iconAssets|iconDarkAssets)$/,
-    reason: 'gap: app metadata that mcp’s AppsList does not carry over from the connector directory',
-  },
-  {
     path: new RegExp(
       `^(thread/read: result\\.thread\\.turns\\[\\]\\.items\\[\\]|turn/completed: params\\.turn\\.items\\[\\]|item/(started|completed): params\\.item)\\.(${ITEM_FIELDS})$`,
     ),
@@ -73,29 +62,8 @@ const ALLOWED: AllowedDifference[] = [
   },
   { path: 'item/completed: params.contentTokenCount', reason: 'gap: the token count of an item' },
   {
-    path: new RegExp(`^model/list: result\\.data\\[\\]\\.(${MODEL_FIELDS})$`),
-    reason:
-      'gap: model fields for service tiers, upgrades and access programs the models list does not carry',
-  },
-  {
     path: /^thread\/tokenUsage\/updated: params\.tokenUsage\.((last|total)\.cacheWriteInputTokens|modelContextWindow)$/,
     reason: 'gap: cache-write tokens, and the model context window (null where upstream knows it)',
-  },
-  {
-    path: /^account\/rateLimits\/(updated: params\.rateLimits|read: result\.(rateLimits|rateLimitsByLimitId\.codex))\.(individualLimit|normalModelSlug|planType|rateLimitReachedType|spendControlReached)$/,
-    reason: 'gap: the plan and limit-reached fields of the turn’s rate limits',
-  },
-  {
-    path: /^account\/rateLimits\/read: result\.(ordinaryUsageAllowed|rateLimitResetCredits|rateLimitUpsell)$/,
-    reason: 'gap: usage allowance, reset credits and upsell of the rate-limits answer',
-  },
-  {
-    path: 'account/rateLimits/read: result.accountId',
-    reason: 'codex-ts names the ChatGPT account the limits are for; upstream 0.169 answers null here',
-  },
-  {
-    path: 'account/login/completed: params.onboardingEntrypoint',
-    reason: 'gap: the onboarding entry point of a completed sign-in',
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { RateLimitSnapshot, ResponseItem, TokenUsage } from '@codex-ts/model-provider';
+import type { ResponseItem, TokenUsage } from '@codex-ts/model-provider';
 import type { ThreadItem, Turn, TurnError, UserInput } from '../threads/thread-model.js';
 
 function responseItem(item: ThreadItem): ResponseItem {
@@ -83,30 +83,8 @@ export const ZERO_USAGE: UsageBreakdown = {
   reasoningOutputTokens: 0,
 };
 
-/** model-provider's snapshot as the wire `RateLimitSnapshot` (sparse: absent = not in this update). */
-export function wireRateLimits(r: RateLimitSnapshot): Record<string, unknown> {
-  const window = (w: RateLimitSnapshot['primary']) =>
-    w
-      ? {
-          usedPercent: Math.round(w.usedPercent),
-          windowDurationMins: w.windowMinutes ?? null,
-          resetsAt: w.resetsAt ?? null,
-        }
-      : null;
-  return {
-    limitId: r.limitId,
-    limitName: r.limitName ?? null,
-    primary: window(r.primary),
-    secondary: window(r.secondary),
-    credits: r.credits
-      ? {
-          hasCredits: r.credits.hasCredits,
-          unlimited: r.credits.unlimited,
-          balance: r.credits.balance ?? null,
-        }
-      : null,
-  };
-}
+/** A turn's rate limits as the wire `RateLimitSnapshot`: one builder for every rate-limit answer. */
+export { wireHeaderSnapshot as wireRateLimits } from '../rate-limit-wire.js';
 
 /** The wire turn (`turn/started`, `turn/completed`, responses). */
 export function wireTurn(turn: Turn, itemsView?: 'summary' | 'notLoaded'): Record<string, unknown> {

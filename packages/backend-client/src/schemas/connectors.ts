@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const iconAssets = z.record(z.string(), z.string()).nullish();
+
 /** One app of the connector directory; camelCase aliases are accepted as upstream does. */
 export const directoryAppSchema = z
   .looseObject({
@@ -12,13 +14,20 @@ export const directoryAppSchema = z
     logoUrlDark: z.string().nullish(),
     distribution_channel: z.string().nullish(),
     distributionChannel: z.string().nullish(),
+    /** Icon URLs by asset name (size, format), light and dark. */
+    icon_assets: iconAssets,
+    iconAssets: iconAssets,
+    icon_dark_assets: iconAssets,
+    iconDarkAssets: iconAssets,
     visibility: z.string().nullish(),
   })
-  .transform(({ logoUrl, logoUrlDark, distributionChannel, ...app }) => ({
+  .transform(({ logoUrl, logoUrlDark, distributionChannel, iconAssets, iconDarkAssets, ...app }) => ({
     ...app,
     logo_url: app.logo_url ?? logoUrl ?? null,
     logo_url_dark: app.logo_url_dark ?? logoUrlDark ?? null,
     distribution_channel: app.distribution_channel ?? distributionChannel ?? null,
+    icon_assets: app.icon_assets ?? iconAssets ?? null,
+    icon_dark_assets: app.icon_dark_assets ?? iconDarkAssets ?? null,
   }));
 
 /** `GET connectors/directory/list` and `list_workspace`: a page of apps and the next page's token. */
