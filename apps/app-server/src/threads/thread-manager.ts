@@ -236,6 +236,8 @@ export class ThreadManager {
     expectedRevision: string,
     operation: 'read' | 'unread',
   ): Promise<{ applied: boolean; receipt: ReadReceipt | undefined }> {
+    // A thread being loaded is marked once loaded, so its receipt in memory is the one on disk.
+    await this.#loading.get(threadId)?.catch(() => {});
     const loaded = this.#loaded.get(threadId);
     if (loaded) {
       const applied = await loaded.markRead(expectedRevision, operation);
