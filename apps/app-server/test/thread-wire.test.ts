@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ThreadRecord } from '../src/threads/thread-model.js';
 import { toWireThread } from '../src/threads/thread-wire.js';
-import { modelContextWindow } from '../src/turns/context-window.js';
+import { ContextWindowLookup, modelContextWindow } from '../src/turns/context-window.js';
 import { wireTurn } from '../src/turns/turn-wire.js';
 import {
   backendEnv,
@@ -153,5 +153,16 @@ describe('the model context window', () => {
     ).toBe(180_000);
     expect(modelContextWindow([model({ context_window: null })], 'm')).toBeNull();
     expect(modelContextWindow([model({ context_window: 272_000 })], 'other')).toBeNull();
+  });
+
+  it('is looked up once: a turn waits only until it is known; a failed lookup is null', async () => {
+    const lookup = new ContextWindowLookup(Promise.resolve(258_400));
+    const first = lookup.get();
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe(258_400);
+    expect(lookup.get()).toBe(258_400);
+    const failed = new ContextWindowLookup(Promise.reject(new Error('models list unavailable')));
+    expect(await failed.get()).toBeNull();
+    expect(failed.get()).toBeNull();
   });
 });

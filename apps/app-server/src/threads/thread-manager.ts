@@ -3,6 +3,7 @@ import type { ModelSession } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import { invalidRequest, RpcError } from '../jsonrpc.js';
 import type { AppLogger } from '../logger.js';
+import type { ContextWindowLookup } from '../turns/context-window.js';
 import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
 import { markThread, publishTurn, type ReadReceipt } from './read-state.js';
@@ -29,7 +30,7 @@ export class LoadedThread {
     | {
         readonly mode: 'chatgpt' | 'apikey';
         readonly session: ModelSession;
-        readonly contextWindow: Promise<number | null>;
+        readonly contextWindow: ContextWindowLookup;
       }
     | undefined;
   /** Token usage summed over this process's turns (`thread/tokenUsage/updated` total). */

@@ -19,3 +19,26 @@ export function modelContextWindow(models: readonly ModelInfo[], slug: string): 
       : DEFAULT_EFFECTIVE_CONTEXT_WINDOW_PERCENT;
   return Math.floor((window * share) / 100);
 }
+
+/** A model's context window looked up once per model session: the value once known (no wait), the lookup until. */
+export class ContextWindowLookup {
+  #value: number | null | undefined;
+  readonly #pending: Promise<number | null>;
+
+  constructor(lookup: Promise<number | null>) {
+    this.#pending = lookup.then(
+      (v) => {
+        this.#value = v;
+        return v;
+      },
+      () => {
+        this.#value = null;
+        return null;
+      },
+    );
+  }
+
+  get(): number | null | Promise<number | null> {
+    return this.#value !== undefined ? this.#value : this.#pending;
+  }
+}

@@ -5,7 +5,7 @@ import { defineMethod, type MethodSpec } from '../method.js';
 import { anyValue, array, object, oneOfStrings, optional, str, tagged } from '../params.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
 import type { UserInput } from '../threads/thread-model.js';
-import { modelContextWindow } from './context-window.js';
+import { ContextWindowLookup, modelContextWindow } from './context-window.js';
 import { TurnRunner } from './turn-runner.js';
 
 const userInput = tagged('UserInput', 'type', {
@@ -29,9 +29,8 @@ function modelSession(app: AppContext, thread: LoadedThread): NonNullable<Loaded
     models: app.models,
     env: app.env,
   });
-  const contextWindow = app.models.list().then(
-    (models) => modelContextWindow(models, thread.meta.model),
-    () => null,
+  const contextWindow = new ContextWindowLookup(
+    app.models.list().then((models) => modelContextWindow(models, thread.meta.model)),
   );
   thread.model = { mode, session, contextWindow };
   return thread.model;

@@ -161,7 +161,8 @@ export class TurnRunner {
         // The turn waits for its thread task (a failure is a typed, retryable error); interrupt cancels the wait.
         await abortable(auth.ensureThreadTask(threadId), signal);
       }
-      this.#contextWindow = await abortable(this.#model.contextWindow, signal);
+      const window = this.#model.contextWindow.get();
+      this.#contextWindow = window instanceof Promise ? await abortable(window, signal) : window;
       for await (const event of this.#model.session.stream(
         {
           model: this.#thread.meta.model,
