@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'thread/read',
   'thread/archive',
   'thread/unarchive',
+  'thread/readState/update',
   'turn/start',
   'turn/interrupt',
   'model/list',

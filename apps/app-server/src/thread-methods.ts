@@ -1,31 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AppContext } from './app-context.js';
 import { DEFAULT_MODEL } from './config.js';
-import { invalidRequest } from './jsonrpc.js';
+import { INVALID_REQUEST, invalidRequest, RpcError } from './jsonrpc.js';
 import { defineMethod, type MethodSpec } from './method.js';
-import { array, bool, object, oneOfStrings, optional, str, stringOrStrings, u32 } from './params.js';
+import { array, bool, object, oneOfStrings, optional, str, stringOrStrings, tagged, u32 } from './params.js';
+import { wireReadState } from './threads/read-state.js';
+import { type ListQuery, listPage } from './threads/thread-list.js';
 import type { LoadedThread } from './threads/thread-manager.js';
-import { type ThreadRecord, type ThreadStatus, threadPreview, toWireThread } from './threads/thread-model.js';
-
-const DEFAULT_LIST_LIMIT = 25;
-
-/** What thread/start and thread/resume report besides the thread (this server runs no tools: read-only). */
-function threadSettings(thread: LoadedThread): Record<string, unknown> {
-  return {
-    model: thread.meta.model,
-    modelProvider: thread.meta.modelProvider,
-    cwd: thread.meta.cwd,
-    approvalPolicy: 'on-request',
-    approvalsReviewer: 'user',
-    sandbox: { type: 'readOnly', networkAccess: false },
-    reasoningEffort: null,
-    instructionSources: [],
-    disabledPluginIds: [],
-  };
-}
+import type { ThreadStatus } from './threads/thread-model.js';
+import { threadSettings, toWireThread } from './threads/thread-wire.js';
 
 function loadedWire(thread: LoadedThread, includeTurns: boolean): Record<string, unknown> {
-  return toWireThread(thread.record(), thread.status, includeTurns);
+  return toWireThread(thread.record(), thread.status, { includeTurns, loaded: true });
 }
 
 const threadStart = defineMethod<
@@ -49,7 +35,7 @@ const threadStart = defineMethod<
     app.clients.follow(thread.id, connection);
     app.analytics.threadInitialized(thread.id, connection, thread.meta.model, 'new', thread.meta.createdAt);
     after(() => app.clients.toThread(thread.id, 'thread/started', { thread: loadedWire(thread, false) }));
-    return { thread: loadedWire(thread, false), ...threadSettings(thread) };
+    return { thread: loadedWire(thread, false), ...threadSettings(thread.record()) };
   },
 });
 
@@ -65,7 +51,7 @@ const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | u
       'resumed',
       thread.meta.createdAt,
     );
-    return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread) };
+    return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread.record()) };
   },
 });
 
@@ -74,35 +60,23 @@ const threadRead = defineMethod<{ threadId: string; includeTurns?: boolean | und
   async handle({ params, app }) {
     const includeTurns = params.includeTurns ?? false;
     const loaded = app.threads.loaded(params.threadId);
-    if (loaded) return { thread: loadedWire(loaded, includeTurns) };
+    if (loaded) {
+      return {
+        thread: loadedWire(loaded, includeTurns),
+        readState: wireReadState(loaded.id, loaded.readState),
+      };
+    }
     const found = await app.threads.store.locate(params.threadId);
     if (!found || found.archived) throw invalidRequest(`thread not loaded: ${params.threadId}`);
     const record = await app.threads.readStored(params.threadId);
-    return { thread: toWireThread(record, { type: 'notLoaded' }, includeTurns) };
+    return {
+      thread: toWireThread(record, { type: 'notLoaded' }, { includeTurns, loaded: false }),
+      readState: wireReadState(record.meta.id, record.readState),
+    };
   },
 });
 
-type SortKey = 'created_at' | 'updated_at' | 'recency_at' | 'section_position';
-
-interface ListParams {
-  cursor?: string | undefined;
-  limit?: number | undefined;
-  sortKey?: SortKey | undefined;
-  sortDirection?: 'asc' | 'desc' | undefined;
-  modelProviders?: string[] | undefined;
-  archived?: boolean | undefined;
-  cwd?: string | string[] | undefined;
-  searchTerm?: string | undefined;
-}
-
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isSafeInteger(n) || n < 0) throw invalidRequest(`invalid cursor: ${cursor}`);
-  return n;
-}
-
-const threadList = defineMethod<ListParams, AppContext>({
+const threadList = defineMethod<ListQuery & { archived?: boolean | undefined }, AppContext>({
   params: object('ThreadListParams', {
     cursor: optional(str()),
     limit: optional(u32()),
@@ -114,33 +88,20 @@ const threadList = defineMethod<ListParams, AppContext>({
     searchTerm: optional(str()),
   }),
   async handle({ params, app }) {
-    let records: ThreadRecord[] = await app.threads.list(params.archived ?? false);
-    const cwds = params.cwd === undefined ? undefined : [params.cwd].flat();
-    if (cwds) records = records.filter((r) => cwds.includes(r.meta.cwd));
-    if (params.modelProviders?.length) {
-      records = records.filter((r) => params.modelProviders!.includes(r.meta.modelProvider));
+    const { page, nextCursor, backwardsCursor } = listPage(
+      await app.threads.list(params.archived ?? false),
+      params,
+    );
+    const data: Record<string, unknown>[] = [];
+    const readStates: Record<string, unknown> = {};
+    for (const r of page) {
+      const loaded = app.threads.loaded(r.meta.id);
+      const status: ThreadStatus = loaded ? loaded.status : { type: 'notLoaded' };
+      const record = loaded ? loaded.record() : r;
+      data.push(toWireThread(record, status, { includeTurns: false, loaded: !!loaded, listing: true }));
+      readStates[r.meta.id] = wireReadState(r.meta.id, record.readState);
     }
-    if (params.searchTerm) {
-      const term = params.searchTerm.toLowerCase();
-      records = records.filter((r) => threadPreview(r.turns).toLowerCase().includes(term));
-    }
-    const byUpdated = params.sortKey === 'updated_at' || params.sortKey === 'recency_at';
-    const key = (r: ThreadRecord) => (byUpdated ? r.updatedAt : r.meta.createdAt);
-    const dir = params.sortDirection === 'asc' ? 1 : -1;
-    records.sort((a, b) => dir * (key(a) - key(b)) || dir * a.meta.id.localeCompare(b.meta.id));
-    const start = decodeCursor(params.cursor);
-    const limit = Math.max(1, params.limit ?? DEFAULT_LIST_LIMIT);
-    const page = records.slice(start, start + limit);
-    const next =
-      start + limit < records.length ? Buffer.from(String(start + limit)).toString('base64url') : null;
-    return {
-      data: page.map((r) => {
-        const loaded = app.threads.loaded(r.meta.id);
-        const status: ThreadStatus = loaded ? loaded.status : { type: 'notLoaded' };
-        return toWireThread(loaded ? loaded.record() : r, status, false);
-      }),
-      nextCursor: next,
-    };
+    return { data, readStates, nextCursor, backwardsCursor };
   },
 });
 
@@ -161,7 +122,40 @@ const threadUnarchive = defineMethod<{ threadId: string }, AppContext>({
   async handle({ params, app, after }) {
     const record = await app.threads.unarchive(params.threadId);
     after(() => app.clients.broadcast('thread/unarchived', { threadId: params.threadId }));
-    return { thread: toWireThread(record, { type: 'notLoaded' }, false) };
+    return { thread: toWireThread(record, { type: 'notLoaded' }, { includeTurns: false, loaded: false }) };
+  },
+});
+
+/**
+ * Experimental, as upstream: marks a thread read or unread when the client saw its latest revision (else
+ * `read state changed`, with the current state); subscribers get `thread/readState/changed`.
+ */
+const threadReadStateUpdate = defineMethod<
+  { threadId: string; expectedRevision: string; operation: { type: 'read' | 'unread' } },
+  AppContext
+>({
+  params: object('ThreadReadStateUpdateParams', {
+    threadId: str(),
+    expectedRevision: str(),
+    operation: tagged('ThreadReadStateOperation', 'type', {
+      read: object('Read', {}),
+      unread: object('Unread', {}),
+    }),
+  }) as never,
+  experimental: true,
+  async handle({ params, app, after }) {
+    const { threadId } = params;
+    const { applied, receipt } = await app.threads.markRead(
+      threadId,
+      params.expectedRevision,
+      params.operation.type,
+    );
+    const readState = wireReadState(threadId, receipt);
+    if (!applied) {
+      throw new RpcError(INVALID_REQUEST, 'read state changed', { reason: 'readStateConflict', readState });
+    }
+    after(() => app.clients.toThread(threadId, 'thread/readState/changed', { threadId, readState }));
+    return { readState };
   },
 });
 
@@ -172,4 +166,5 @@ export const threadMethods: ReadonlyArray<[string, MethodSpec<unknown, AppContex
   ['thread/read', threadRead],
   ['thread/archive', threadArchive],
   ['thread/unarchive', threadUnarchive],
+  ['thread/readState/update', threadReadStateUpdate],
 ];

@@ -43,7 +43,10 @@ describe('initialize', () => {
     const { client } = await start();
     await client.initialize();
     const reply = await client.callRaw({ jsonrpc: '2.0', id: 'req-α', method: 'thread/list', params: {} });
-    expect(reply).toEqual({ id: 'req-α', result: { data: [], nextCursor: null } });
+    expect(reply).toEqual({
+      id: 'req-α',
+      result: { data: [], readStates: {}, nextCursor: null, backwardsCursor: null },
+    });
   });
 });
 
@@ -165,7 +168,12 @@ describe('limits', () => {
     expect(overloaded.length).toBeGreaterThan(0);
     for (const r of overloaded)
       expect(r.error).toEqual({ code: -32001, message: 'Server overloaded; retry later.' });
-    expect((await client.call('thread/list', {})).result).toEqual({ data: [], nextCursor: null });
+    expect((await client.call('thread/list', {})).result).toEqual({
+      data: [],
+      readStates: {},
+      nextCursor: null,
+      backwardsCursor: null,
+    });
   });
 
   it('1,000 requests in flight from one client are all answered', async () => {

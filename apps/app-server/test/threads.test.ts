@@ -33,6 +33,7 @@ async function serverOn(home: string): Promise<Harness> {
 
 interface WireThread {
   id: string;
+  createdAt: number;
   path: string;
   status: unknown;
   turns: unknown[];
@@ -51,32 +52,52 @@ describe('thread/start', () => {
     expect(res).toEqual({
       thread: {
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
+        environments: [{ environmentId: 'local', cwd: '/tmp', runtimeWorkspaceRoots: ['/tmp'] }],
+        extra: null,
         sessionId: res.thread.id,
+        forkedFromId: null,
+        attachedToThreadId: null,
+        parentThreadId: null,
         preview: '',
         ephemeral: false,
+        section: null,
+        sectionEnteredAt: null,
+        projectId: null,
+        historyMode: 'legacy',
         modelProvider: 'openai',
+        model: 'gpt-dev',
+        reasoningEffort: null,
         createdAt: expect.any(Number),
-        updatedAt: expect.any(Number),
+        updatedAt: res.thread.createdAt,
+        recencyAt: res.thread.createdAt,
         status: { type: 'idle' },
+        path: expect.stringContaining(`${home}/sessions/`),
         cwd: '/tmp',
         cliVersion: '0.1.0',
-        source: 'vscode',
-        projectId: null,
-        turns: [],
-        model: 'gpt-dev',
-        path: expect.stringContaining(`${home}/sessions/`),
         originator: 'codex_ts_test',
+        source: 'vscode',
+        canAcceptDirectInput: true,
+        threadSource: null,
+        agentNickname: null,
+        agentRole: null,
+        gitInfo: null,
         name: null,
+        daybreakEnabled: null,
+        turns: [],
       },
       model: 'gpt-dev',
       modelProvider: 'openai',
+      serviceTier: null,
       cwd: '/tmp',
+      runtimeWorkspaceRoots: ['/tmp'],
       approvalPolicy: 'on-request',
       approvalsReviewer: 'user',
       sandbox: { type: 'readOnly', networkAccess: false },
+      activePermissionProfile: { id: ':read-only', extends: null },
       reasoningEffort: null,
       instructionSources: [],
       disabledPluginIds: [],
+      multiAgentMode: 'explicitRequestOnly',
     });
     expect((await client.next('thread/started')).params).toEqual({ thread: res.thread });
     const lines = readFileSync(res.thread.path, 'utf8')
@@ -109,7 +130,13 @@ describe('thread/list, read, archive, unarchive', () => {
       limit: 2,
       cursor: first.nextCursor,
     });
-    expect(second).toEqual({ data: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+    const createdAt = second.data[0]!.createdAt;
+    expect(second).toEqual({
+      data: [expect.objectContaining({ id: ids[0] })],
+      readStates: { [ids[0]!]: { firstUnread: null, revision: `initial:${ids[0]}` } },
+      nextCursor: null,
+      backwardsCursor: new Date(createdAt * 1000).toISOString(),
+    });
 
     expect(
       (await client.result<{ thread: WireThread }>('thread/read', { threadId: ids[0] })).thread.status,

@@ -52,7 +52,10 @@ describe('websocket transport', () => {
     expect(await reply).toMatchObject({ id: 1, result: { platformFamily: 'unix' } });
     const list = nextMessage(ws);
     ws.send(JSON.stringify({ id: 2, method: 'thread/list', params: {} }));
-    expect(await list).toEqual({ id: 2, result: { data: [], nextCursor: null } });
+    expect(await list).toEqual({
+      id: 2,
+      result: { data: [], readStates: {}, nextCursor: null, backwardsCursor: null },
+    });
     ws.close();
   });
 

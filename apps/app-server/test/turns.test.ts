@@ -40,13 +40,14 @@ describe('turn/start', () => {
     });
     expect(res.turn).toEqual({
       id: expect.any(String),
+      rootTurnId: res.turn.id,
       items: [],
+      itemsView: 'notLoaded',
       status: 'inProgress',
       error: null,
       startedAt: null,
       completedAt: null,
       durationMs: null,
-      itemsView: 'notLoaded',
     });
     const completed = await client.next('turn/completed');
     const methods = client.raw
@@ -82,13 +83,27 @@ describe('turn/start', () => {
       threadId: thread.id,
       turn: {
         id: res.turn.id,
-        items: [{ type: 'agentMessage', id: expect.stringMatching(/^msg_/), text: 'Echo: hello there' }],
+        rootTurnId: res.turn.id,
+        items: [
+          {
+            type: 'agentMessage',
+            moderation: null,
+            id: expect.stringMatching(/^msg_/),
+            text: 'Echo: hello there',
+            phase: null,
+            memoryCitation: null,
+            delivery: null,
+            questions: null,
+            startedAtMs: expect.any(Number),
+            completedAtMs: expect.any(Number),
+          },
+        ],
+        itemsView: 'summary',
         status: 'completed',
         error: null,
         startedAt: expect.any(Number),
         completedAt: expect.any(Number),
         durationMs: expect.any(Number),
-        itemsView: 'summary',
       },
     });
     const responses = backend.requests({ path: '/backend-api/codex/responses' });

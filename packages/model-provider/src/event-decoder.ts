@@ -153,9 +153,11 @@ function tokenUsage(usage: Raw | undefined): TokenUsage | undefined {
   if (!usage) return undefined;
   const input = num(usage.input_tokens) ?? 0;
   const output = num(usage.output_tokens) ?? 0;
+  const inputDetails = obj(usage.input_tokens_details);
   return {
     inputTokens: input,
-    cachedInputTokens: num(obj(usage.input_tokens_details)?.cached_tokens) ?? 0,
+    cachedInputTokens: num(inputDetails?.cached_tokens) ?? 0,
+    cacheWriteInputTokens: num(inputDetails?.cache_write_tokens) ?? 0,
     outputTokens: output,
     reasoningOutputTokens: num(obj(usage.output_tokens_details)?.reasoning_tokens) ?? 0,
     totalTokens: num(usage.total_tokens) ?? input + output,

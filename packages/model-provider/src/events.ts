@@ -7,6 +7,8 @@ import type { ResponseItem } from './turn-request.js';
 export interface TokenUsage {
   readonly inputTokens: number;
   readonly cachedInputTokens: number;
+  /** Input tokens written to the prompt cache (`input_tokens_details.cache_write_tokens`; 0 when not reported). */
+  readonly cacheWriteInputTokens: number;
   readonly outputTokens: number;
   readonly reasoningOutputTokens: number;
   readonly totalTokens: number;

@@ -77,6 +77,7 @@ describe('recorded streams', () => {
           usage: {
             inputTokens: 8,
             cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
             outputTokens: 5,
             reasoningOutputTokens: 0,
             totalTokens: 13,
@@ -115,6 +116,7 @@ describe('recorded streams', () => {
           usage: {
             inputTokens: 1,
             cachedInputTokens: 0,
+            cacheWriteInputTokens: 0,
             outputTokens: 1,
             reasoningOutputTokens: 0,
             totalTokens: 2,

@@ -287,7 +287,7 @@ describe('streams that go wrong', () => {
               id: 'resp_1',
               usage: {
                 input_tokens: 10,
-                input_tokens_details: { cached_tokens: 4 },
+                input_tokens_details: { cached_tokens: 4, cache_write_tokens: 3 },
                 output_tokens: 6,
                 output_tokens_details: { reasoning_tokens: 2 },
                 total_tokens: 16,
@@ -308,6 +308,7 @@ describe('streams that go wrong', () => {
         usage: {
           inputTokens: 10,
           cachedInputTokens: 4,
+          cacheWriteInputTokens: 3,
           outputTokens: 6,
           reasoningOutputTokens: 2,
           totalTokens: 16,

@@ -10,6 +10,9 @@ export type Shape =
   /** Several values seen at the same place (the elements of an array) that differ in type. */
   | { type: 'union'; of: Shape[] };
 
+const ID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID_PLACEHOLDER = '<id>';
+
 export function shapeOf(value: unknown): Shape {
   if (value === null || value === undefined) return { type: 'null' };
   if (Array.isArray(value)) return { type: 'array', items: mergeShapes(value.map(shapeOf)) };
@@ -20,11 +23,16 @@ export function shapeOf(value: unknown): Shape {
       return { type: 'number' };
     case 'string':
       return { type: 'string' };
-    case 'object':
-      return {
-        type: 'object',
-        keys: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)])),
-      };
+    case 'object': {
+      // A map keyed by ids (`readStates`: thread id → state) has one key, `<id>`, of its values' merged shape.
+      const keys: Record<string, Shape> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const key = ID_KEY.test(k) ? ID_PLACEHOLDER : k;
+        const shape = shapeOf(v);
+        keys[key] = keys[key] ? mergeTwo(keys[key], shape) : shape;
+      }
+      return { type: 'object', keys };
+    }
     default:
       throw new TypeError(`not a JSON value: ${typeof value}`);
   }

@@ -16,6 +16,15 @@ describe('the structural comparer', () => {
     expect(diff({ v: null }, { v: 'text' })).toEqual([{ path: 'v', ours: 'null', upstream: 'string' }]);
   });
 
+  it('a map keyed by UUIDs compares as one key, <id>, whatever the ids of each run', () => {
+    const a = '01a1fd22-2b4a-7031-aeed-cff40d0d99d7';
+    const b = '01a1fd28-2c0e-7eb3-bc06-8aec90c2cf0b';
+    expect(diff({ m: { [a]: { r: 'x' } } }, { m: { [b]: { r: 'y' } } })).toEqual([]);
+    expect(diff({ m: { [a]: { r: 'x' }, [b]: { r: null } } }, { m: { [b]: { r: 'y' } } })).toEqual([
+      { path: 'm.<id>.r', ours: 'string | null', upstream: 'string' },
+    ]);
+  });
+
   it('merges array elements: a key any element has, a type any element takes', () => {
     expect(
       diff({ data: [{ id: 'a' }, { id: 'b' }] }, { data: [{ id: 'a' }, { id: 'b', name: 'n' }] }),

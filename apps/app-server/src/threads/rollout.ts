@@ -1,13 +1,17 @@
 import { writeSync } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import type { PersistedThreadTask } from '@codex-ts/login';
+import { isReadReceipt, type ReadReceipt } from './read-state.js';
 import type { ThreadMeta, ThreadRecord, Turn } from './thread-model.js';
 
-/** One JSONL line of a rollout. Append-only: a later `thread_task` replaces an earlier one on replay. */
+/**
+ * One JSONL line of a rollout. Append-only: a later `thread_task` (or `read_state`) replaces an earlier one on replay.
+ */
 export type RolloutLine =
   | { readonly timestamp: string; readonly type: 'session_meta'; readonly payload: ThreadMeta }
   | { readonly timestamp: string; readonly type: 'thread_task'; readonly payload: PersistedThreadTask }
-  | { readonly timestamp: string; readonly type: 'turn'; readonly payload: Turn };
+  | { readonly timestamp: string; readonly type: 'turn'; readonly payload: Turn }
+  | { readonly timestamp: string; readonly type: 'read_state'; readonly payload: ReadReceipt };
 
 /** A rollout that cannot be replayed; names the file and the line. */
 export class RolloutCorruptError extends Error {
@@ -65,6 +69,7 @@ export async function readRollout(path: string): Promise<ThreadRecord> {
   const lines = text.split('\n');
   let meta: ThreadMeta | undefined;
   let task: PersistedThreadTask | undefined;
+  let readState: ReadReceipt | undefined;
   let updatedAt = 0;
   const turns: Turn[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -94,11 +99,14 @@ export async function readRollout(path: string): Promise<ThreadRecord> {
       if (!validTurn(payload)) throw new RolloutCorruptError(path, i + 1, 'invalid turn');
       turns.push(payload);
       updatedAt = Math.max(updatedAt, payload.completedAt ?? payload.startedAt ?? updatedAt);
+    } else if (type === 'read_state') {
+      if (!isReadReceipt(payload)) throw new RolloutCorruptError(path, i + 1, 'invalid read_state');
+      readState = payload;
     }
     // Unknown record types (a newer writer) are skipped.
   }
   if (!meta) throw new RolloutCorruptError(path, 1, 'empty rollout');
-  return { meta, path, turns, task, updatedAt };
+  return { meta, path, turns, task, updatedAt, readState };
 }
 
 /**
@@ -120,9 +128,13 @@ export class RolloutWriter {
     this.path = path;
   }
 
-  /** Resolves when the line is written; rejects with RolloutWriteError. Appends are serialized. */
-  append(line: RolloutLine): Promise<void> {
-    const text = `${JSON.stringify(line)}\n`;
+  /**
+   * Resolves when the lines are written (in one write, so a turn and the receipt it publishes land together);
+   * rejects with RolloutWriteError. Appends are serialized.
+   */
+  append(...lines: RolloutLine[]): Promise<void> {
+    let text = '';
+    for (const line of lines) text += `${JSON.stringify(line)}\n`;
     const next = this.#chain.then(() => this.#write(text));
     this.#chain = next.catch(() => {});
     return next;

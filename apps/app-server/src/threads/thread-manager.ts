@@ -3,9 +3,11 @@ import type { ModelSession } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import { invalidRequest, RpcError } from '../jsonrpc.js';
 import type { AppLogger } from '../logger.js';
+import type { ContextWindowLookup } from '../turns/context-window.js';
 import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
-import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
+import { markThread, publishTurn, type ReadReceipt } from './read-state.js';
+import { RolloutCorruptError, type RolloutLine, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
 import type { ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
 import type { ThreadStore } from './thread-store.js';
 
@@ -16,11 +18,21 @@ export class LoadedThread {
   readonly turns: Turn[];
   task: PersistedThreadTask | undefined;
   updatedAt: number;
+  readState: ReadReceipt | undefined;
   status: ThreadStatus = { type: 'idle' };
   /** The running turn's controller (turn/interrupt aborts it). */
   activeTurn: { readonly id: string; readonly abort: AbortController } | undefined;
-  /** The thread's model session (model-provider), by auth mode; made on the first turn. */
-  model: { readonly mode: 'chatgpt' | 'apikey'; readonly session: ModelSession } | undefined;
+  /**
+   * The thread's model session (model-provider), by auth mode, made on the first turn, with the model's usable
+   * context window from the models list (looked up once per session, not per turn).
+   */
+  model:
+    | {
+        readonly mode: 'chatgpt' | 'apikey';
+        readonly session: ModelSession;
+        readonly contextWindow: ContextWindowLookup;
+      }
+    | undefined;
   /** Token usage summed over this process's turns (`thread/tokenUsage/updated` total). */
   totalUsage: UsageBreakdown | undefined;
 
@@ -30,6 +42,7 @@ export class LoadedThread {
     this.turns = [...record.turns];
     this.task = record.task;
     this.updatedAt = record.updatedAt;
+    this.readState = record.readState;
   }
 
   get id(): string {
@@ -43,13 +56,42 @@ export class LoadedThread {
       turns: this.turns,
       task: this.task,
       updatedAt: this.updatedAt,
+      readState: this.readState,
     };
   }
 
+  /**
+   * Appends a finished turn, with the read receipt it publishes (a result the user should see) in the same write.
+   */
   async appendTurn(turn: Turn): Promise<void> {
     this.turns.push(turn);
     this.updatedAt = turn.completedAt ?? Math.floor(Date.now() / 1000);
-    await this.writer.append(rolloutLine('turn', turn));
+    const receipt = publishTurn(this.readState, turn);
+    if (!receipt) return this.writer.append(rolloutLine('turn', turn));
+    return this.#withReceipt(receipt, [rolloutLine('turn', turn), rolloutLine('read_state', receipt)]);
+  }
+
+  /** Records a client's read mark (`thread/readState/update`) made on `expectedRevision`; false on a conflict. */
+  async markRead(expectedRevision: string, operation: 'read' | 'unread'): Promise<boolean> {
+    const mark = markThread(this.id, this.readState, expectedRevision, operation);
+    if (!mark.applied) return false;
+    await this.#withReceipt(mark.receipt, [rolloutLine('read_state', mark.receipt)]);
+    return true;
+  }
+
+  /**
+   * The receipt is the thread's at once (a mark arriving meanwhile compares against it; appends keep its order on
+   * disk) and taken back if its write fails.
+   */
+  async #withReceipt(receipt: ReadReceipt, lines: RolloutLine[]): Promise<void> {
+    const before = this.readState;
+    this.readState = receipt;
+    try {
+      await this.writer.append(...lines);
+    } catch (err) {
+      if (this.readState === receipt) this.readState = before;
+      throw err;
+    }
   }
 }
 
@@ -109,7 +151,14 @@ export class ThreadManager {
       source: 'vscode',
     };
     const path = await this.store.newRolloutPath(id, nowMs);
-    const thread = new LoadedThread({ meta, path, turns: [], task: undefined, updatedAt: meta.createdAt });
+    const thread = new LoadedThread({
+      meta,
+      path,
+      turns: [],
+      task: undefined,
+      updatedAt: meta.createdAt,
+      readState: undefined,
+    });
     await thread.writer.append(rolloutLine('session_meta', meta));
     this.#loaded.set(id, thread);
     this.prewarmTask(thread);
@@ -177,6 +226,34 @@ export class ThreadManager {
         throw new RpcError(-32603, `failed to load thread ${threadId}: ${err.message}`);
       throw err;
     }
+  }
+
+  /**
+   * A client's read mark on a live thread, loaded or not: the receipt after it, or the current one (`applied`
+   * false) when the client did not see the latest revision.
+   */
+  async markRead(
+    threadId: string,
+    expectedRevision: string,
+    operation: 'read' | 'unread',
+  ): Promise<{ applied: boolean; receipt: ReadReceipt | undefined }> {
+    // A thread being loaded is marked once loaded, so its receipt in memory is the one on disk.
+    await this.#loading.get(threadId)?.catch(() => {});
+    const loaded = this.#loaded.get(threadId);
+    if (loaded) {
+      const applied = await loaded.markRead(expectedRevision, operation);
+      return { applied, receipt: loaded.readState };
+    }
+    const record = await this.readStored(threadId);
+    const mark = markThread(threadId, record.readState, expectedRevision, operation);
+    if (!mark.applied) return { applied: false, receipt: record.readState };
+    const writer = new RolloutWriter(record.path);
+    try {
+      await writer.append(rolloutLine('read_state', mark.receipt));
+    } finally {
+      await writer.close();
+    }
+    return { applied: true, receipt: mark.receipt };
   }
 
   async archive(threadId: string): Promise<void> {

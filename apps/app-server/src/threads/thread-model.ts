@@ -1,4 +1,5 @@
 import type { PersistedThreadTask } from '@codex-ts/login';
+import type { ReadReceipt } from './read-state.js';
 
 /** What a thread's rollout starts with (`session_meta`). */
 export interface ThreadMeta {
@@ -22,12 +23,33 @@ export interface TurnError {
 
 export type UserInput = { readonly type: 'text'; readonly text: string; readonly text_elements: unknown[] };
 
+/**
+ * An item as the rollout keeps it: only what codex-ts has (the wire adds the absent features, turn-wire.ts).
+ * `startedAtMs`/`completedAtMs` are measured when the item starts and completes; rollouts written before they were
+ * recorded replay without them (null on the wire).
+ */
 export type ThreadItem =
-  | { readonly type: 'userMessage'; readonly id: string; readonly content: UserInput[] }
-  | { readonly type: 'agentMessage'; readonly id: string; readonly text: string };
+  | {
+      readonly type: 'userMessage';
+      readonly id: string;
+      readonly content: UserInput[];
+      /** turn/start's `clientUserMessageId`, when the client sent one. */
+      readonly clientId?: string | null;
+      readonly startedAtMs?: number | null;
+      readonly completedAtMs?: number | null;
+    }
+  | {
+      readonly type: 'agentMessage';
+      readonly id: string;
+      readonly text: string;
+      readonly startedAtMs?: number | null;
+      readonly completedAtMs?: number | null;
+    };
 
 export interface Turn {
   readonly id: string;
+  /** The first turn of the chain of work this turn belongs to (itself unless turn/start named one). */
+  readonly rootTurnId?: string | null;
   readonly items: ThreadItem[];
   readonly status: TurnStatus;
   readonly error: TurnError | null;
@@ -43,6 +65,8 @@ export interface ThreadRecord {
   readonly turns: Turn[];
   readonly task: PersistedThreadTask | undefined;
   readonly updatedAt: number;
+  /** The thread's read receipt (read-state.ts); undefined until the first one is recorded. */
+  readonly readState: ReadReceipt | undefined;
 }
 
 export type ThreadStatus =
@@ -59,32 +83,4 @@ export function threadPreview(turns: readonly Turn[]): string {
     }
   }
   return '';
-}
-
-/** The wire `Thread` (turns only when asked for). */
-export function toWireThread(
-  record: ThreadRecord,
-  status: ThreadStatus,
-  includeTurns: boolean,
-): Record<string, unknown> {
-  const { meta } = record;
-  return {
-    id: meta.id,
-    sessionId: meta.id,
-    preview: threadPreview(record.turns),
-    ephemeral: false,
-    modelProvider: meta.modelProvider,
-    createdAt: meta.createdAt,
-    updatedAt: record.updatedAt,
-    status,
-    cwd: meta.cwd,
-    cliVersion: meta.cliVersion,
-    source: meta.source,
-    projectId: null,
-    turns: includeTurns ? record.turns : [],
-    model: meta.model,
-    path: record.path,
-    originator: meta.originator,
-    name: null,
-  };
 }

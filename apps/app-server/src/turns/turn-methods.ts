@@ -1,25 +1,24 @@
-import {
-  createModelSession,
-  type ModelSession,
-  providerAuth,
-  resolveModelProvider,
-} from '@codex-ts/model-provider';
+import { createModelSession, providerAuth, resolveModelProvider } from '@codex-ts/model-provider';
 import type { AppContext } from '../app-context.js';
 import { invalidRequest } from '../jsonrpc.js';
 import { defineMethod, type MethodSpec } from '../method.js';
 import { anyValue, array, object, oneOfStrings, optional, str, tagged } from '../params.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
 import type { UserInput } from '../threads/thread-model.js';
+import { ContextWindowLookup, modelContextWindow } from './context-window.js';
 import { TurnRunner } from './turn-runner.js';
 
 const userInput = tagged('UserInput', 'type', {
   text: object('Text', { text: str(), text_elements: optional(array(anyValue())) }),
 });
 
-/** The thread's model session: model-provider with login's thread provider (rebuilt when the auth mode changes). */
-function modelSession(app: AppContext, thread: LoadedThread): ModelSession {
+/**
+ * The thread's model session: model-provider with login's thread provider (rebuilt when the auth mode changes), and
+ * its model's context window from the models list of that auth mode.
+ */
+function modelSession(app: AppContext, thread: LoadedThread): NonNullable<LoadedThread['model']> {
   const mode = app.auth.authCached()?.mode === 'apikey' ? 'apikey' : 'chatgpt';
-  if (thread.model?.mode === mode) return thread.model.session;
+  if (thread.model?.mode === mode) return thread.model;
   thread.model?.session.close();
   const { provider } = resolveModelProvider(app.config.toml, { authMode: mode, env: app.env });
   const session = createModelSession({
@@ -30,12 +29,20 @@ function modelSession(app: AppContext, thread: LoadedThread): ModelSession {
     models: app.models,
     env: app.env,
   });
-  thread.model = { mode, session };
-  return session;
+  const contextWindow = new ContextWindowLookup(
+    app.models.list().then((models) => modelContextWindow(models, thread.meta.model)),
+  );
+  thread.model = { mode, session, contextWindow };
+  return thread.model;
 }
 
 const turnStart = defineMethod<
-  { threadId: string; input: Array<{ type: 'text'; text: string; text_elements?: unknown[] }> },
+  {
+    threadId: string;
+    input: Array<{ type: 'text'; text: string; text_elements?: unknown[] }>;
+    clientUserMessageId?: string | undefined;
+    rootTurnId?: string | undefined;
+  },
   AppContext
 >({
   params: object('TurnStartParams', {
@@ -44,6 +51,8 @@ const turnStart = defineMethod<
     model: optional(str()),
     effort: optional(str()),
     summary: optional(oneOfStrings(['auto', 'concise', 'detailed', 'none'] as const)),
+    clientUserMessageId: optional(str()),
+    rootTurnId: optional(str()),
   }) as never,
   handle({ params, connection, app, after }) {
     const thread = app.threads.require(params.threadId);
@@ -54,7 +63,10 @@ const turnStart = defineMethod<
       text: i.text,
       text_elements: i.text_elements ?? [],
     }));
-    const runner = new TurnRunner(app, thread, modelSession(app, thread), input);
+    const runner = new TurnRunner(app, thread, modelSession(app, thread), input, {
+      clientUserMessageId: params.clientUserMessageId ?? null,
+      rootTurnId: params.rootTurnId ?? null,
+    });
     thread.activeTurn = { id: runner.turnId, abort: runner.abort };
     after(() => {
       void runner.run();

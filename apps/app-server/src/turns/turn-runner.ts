@@ -1,4 +1,4 @@
-import type { ModelEvent, ModelSession } from '@codex-ts/model-provider';
+import type { ModelEvent } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
@@ -10,6 +10,7 @@ import {
   responsesInput,
   type UsageBreakdown,
   usageBreakdown,
+  wireItem,
   wireRateLimits,
   wireTurn,
   ZERO_USAGE,
@@ -45,19 +46,32 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 export class TurnRunner {
   readonly #app: AppContext;
   readonly #thread: LoadedThread;
-  readonly #session: ModelSession;
+  readonly #model: NonNullable<LoadedThread['model']>;
   readonly #turnId: string;
+  readonly #rootTurnId: string;
+  readonly #clientId: string | null;
   readonly #input: UserInput[];
   readonly #abort = new AbortController();
   readonly #startedAt = nowSec();
   readonly #startedMs = Date.now();
   readonly #agentItems: ThreadItem[] = [];
+  /** The model's usable context window, resolved before the stream starts. */
+  #contextWindow: number | null = null;
 
-  constructor(app: AppContext, thread: LoadedThread, session: ModelSession, input: UserInput[]) {
+  constructor(
+    app: AppContext,
+    thread: LoadedThread,
+    model: NonNullable<LoadedThread['model']>,
+    input: UserInput[],
+    options: { readonly clientUserMessageId: string | null; readonly rootTurnId: string | null },
+  ) {
     this.#app = app;
     this.#thread = thread;
-    this.#session = session;
+    this.#model = model;
     this.#turnId = uuidv7();
+    // A turn no client attributes to an earlier one is its own root.
+    this.#rootTurnId = options.rootTurnId ?? this.#turnId;
+    this.#clientId = options.clientUserMessageId;
     this.#input = input;
   }
 
@@ -71,18 +85,19 @@ export class TurnRunner {
 
   /** The turn as `turn/start` answers it. */
   initialTurn(): Record<string, unknown> {
-    return {
-      ...wireTurn({
+    return wireTurn(
+      {
         id: this.#turnId,
+        rootTurnId: this.#rootTurnId,
         items: [],
         status: 'inProgress',
         error: null,
         startedAt: null,
         completedAt: null,
         durationMs: null,
-      }),
-      itemsView: 'notLoaded',
-    };
+      },
+      'notLoaded',
+    );
   }
 
   #notify(method: string, params: Record<string, unknown>): void {
@@ -98,19 +113,43 @@ export class TurnRunner {
     this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
     this.#notify('turn/started', {
       threadId,
-      turn: wireTurn({
-        id: turnId,
-        items: [],
-        status: 'inProgress',
-        error: null,
-        startedAt: this.#startedAt,
-        completedAt: null,
-        durationMs: null,
-      }),
+      turn: wireTurn(
+        {
+          id: turnId,
+          rootTurnId: this.#rootTurnId,
+          items: [],
+          status: 'inProgress',
+          error: null,
+          startedAt: this.#startedAt,
+          completedAt: null,
+          durationMs: null,
+        },
+        'notLoaded',
+      ),
     });
-    const userItem: ThreadItem = { type: 'userMessage', id: uuidv7(), content: this.#input };
-    this.#notify('item/started', { item: userItem, threadId, turnId, startedAtMs: Date.now() });
-    this.#notify('item/completed', { item: userItem, threadId, turnId, completedAtMs: Date.now() });
+    // The user's message is complete the moment it starts (it is the turn's input).
+    const inputAtMs = Date.now();
+    const userItem: ThreadItem = {
+      type: 'userMessage',
+      id: uuidv7(),
+      content: this.#input,
+      clientId: this.#clientId,
+      startedAtMs: inputAtMs,
+      completedAtMs: inputAtMs,
+    };
+    this.#notify('item/started', {
+      item: wireItem({ ...userItem, completedAtMs: null }),
+      threadId,
+      turnId,
+      startedAtMs: inputAtMs,
+    });
+    this.#notify('item/completed', {
+      item: wireItem(userItem),
+      threadId,
+      turnId,
+      contentTokenCount: null, // counted for assistant messages only
+      completedAtMs: inputAtMs,
+    });
 
     let status: TurnStatus = 'completed';
     let error: Turn['error'] = null;
@@ -122,7 +161,9 @@ export class TurnRunner {
         // The turn waits for its thread task (a failure is a typed, retryable error); interrupt cancels the wait.
         await abortable(auth.ensureThreadTask(threadId), signal);
       }
-      for await (const event of this.#session.stream(
+      const window = this.#model.contextWindow.get();
+      this.#contextWindow = window instanceof Promise ? await abortable(window, signal) : window;
+      for await (const event of this.#model.session.stream(
         {
           model: this.#thread.meta.model,
           instructions: BASE_INSTRUCTIONS,
@@ -144,6 +185,7 @@ export class TurnRunner {
     const completedAt = nowSec();
     const turn: Turn = {
       id: turnId,
+      rootTurnId: this.#rootTurnId,
       items: [userItem, ...this.#agentItems],
       status,
       error,
@@ -196,7 +238,7 @@ export class TurnRunner {
     });
   }
 
-  #current: { id: string; text: string } | undefined;
+  #current: { id: string; text: string; startedAtMs: number } | undefined;
   #lastUsage: UsageBreakdown | undefined;
   #attemptItems: ThreadItem[] = [];
 
@@ -213,12 +255,13 @@ export class TurnRunner {
       case 'output_item.added': {
         if (event.item.type !== 'message') return;
         const id = typeof event.item.id === 'string' ? event.item.id : uuidv7();
-        this.#current = { id, text: '' };
+        const startedAtMs = Date.now();
+        this.#current = { id, text: '', startedAtMs };
         this.#notify('item/started', {
-          item: { type: 'agentMessage', id, text: '' },
+          item: wireItem({ type: 'agentMessage', id, text: '', startedAtMs, completedAtMs: null }),
           threadId,
           turnId,
-          startedAtMs: Date.now(),
+          startedAtMs,
         });
         return;
       }
@@ -234,11 +277,25 @@ export class TurnRunner {
         const cur = this.#current;
         const id = cur?.id ?? (typeof event.item.id === 'string' ? event.item.id : uuidv7());
         const text = messageText(event.item) || cur?.text || '';
-        const item: ThreadItem = { type: 'agentMessage', id, text };
+        const completedAtMs = Date.now();
+        const item: ThreadItem = {
+          type: 'agentMessage',
+          id,
+          text,
+          startedAtMs: cur?.startedAtMs ?? completedAtMs,
+          completedAtMs,
+        };
         this.#current = undefined;
         this.#attemptItems.push(item);
         this.#agentItems.push(item);
-        this.#notify('item/completed', { item, threadId, turnId, completedAtMs: Date.now() });
+        this.#notify('item/completed', {
+          item: wireItem(item),
+          threadId,
+          turnId,
+          // The Responses API reports tokens per response, not per message: unavailable.
+          contentTokenCount: null,
+          completedAtMs,
+        });
         return;
       }
       case 'completed': {
@@ -249,7 +306,7 @@ export class TurnRunner {
           this.#notify('thread/tokenUsage/updated', {
             threadId,
             turnId,
-            tokenUsage: { total: this.#thread.totalUsage, last, modelContextWindow: null },
+            tokenUsage: { total: this.#thread.totalUsage, last, modelContextWindow: this.#contextWindow },
           });
         }
         return;

@@ -51,6 +51,7 @@ export interface UsageBreakdown {
   totalTokens: number;
   inputTokens: number;
   cachedInputTokens: number;
+  cacheWriteInputTokens: number;
   outputTokens: number;
   reasoningOutputTokens: number;
 }
@@ -60,6 +61,7 @@ export function usageBreakdown(u: TokenUsage): UsageBreakdown {
     totalTokens: u.totalTokens,
     inputTokens: u.inputTokens,
     cachedInputTokens: u.cachedInputTokens,
+    cacheWriteInputTokens: u.cacheWriteInputTokens,
     outputTokens: u.outputTokens,
     reasoningOutputTokens: u.reasoningOutputTokens,
   };
@@ -70,6 +72,7 @@ export function addUsage(a: UsageBreakdown, b: UsageBreakdown): UsageBreakdown {
     totalTokens: a.totalTokens + b.totalTokens,
     inputTokens: a.inputTokens + b.inputTokens,
     cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
+    cacheWriteInputTokens: a.cacheWriteInputTokens + b.cacheWriteInputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     reasoningOutputTokens: a.reasoningOutputTokens + b.reasoningOutputTokens,
   };
@@ -79,6 +82,7 @@ export const ZERO_USAGE: UsageBreakdown = {
   totalTokens: 0,
   inputTokens: 0,
   cachedInputTokens: 0,
+  cacheWriteInputTokens: 0,
   outputTokens: 0,
   reasoningOutputTokens: 0,
 };
@@ -86,17 +90,53 @@ export const ZERO_USAGE: UsageBreakdown = {
 /** A turn's rate limits as the wire `RateLimitSnapshot`: one builder for every rate-limit answer. */
 export { wireHeaderSnapshot as wireRateLimits } from '../rate-limit-wire.js';
 
+/**
+ * The wire `ThreadItem`. codex-ts has no moderation, message phases, memory citations, delivery targets or
+ * questions for the user: those are null, as upstream sends them for an agent message without them.
+ */
+export function wireItem(item: ThreadItem): Record<string, unknown> {
+  return item.type === 'userMessage'
+    ? {
+        type: 'userMessage',
+        id: item.id,
+        clientId: item.clientId ?? null,
+        content: item.content,
+        startedAtMs: item.startedAtMs ?? null,
+        completedAtMs: item.completedAtMs ?? null,
+      }
+    : {
+        type: 'agentMessage',
+        moderation: null, // no content moderation verdicts in codex-ts
+        id: item.id,
+        text: item.text,
+        phase: null, // no commentary/final-answer phases: every agent message is the answer
+        memoryCitation: null, // no memories
+        delivery: null, // no delivery to another thread or agent
+        questions: null, // no questions asked of the user
+        startedAtMs: item.startedAtMs ?? null,
+        completedAtMs: item.completedAtMs ?? null,
+      };
+}
+
+/**
+ * What a turn's `items` holds: `notLoaded` (empty on purpose: turn/start, turn/started), `summary` (turn/completed:
+ * the agent's messages, not the user's input) or `full` (every item the rollout has: thread/read, thread/resume).
+ */
+export type TurnItemsView = 'notLoaded' | 'summary' | 'full';
+
 /** The wire turn (`turn/started`, `turn/completed`, responses). */
-export function wireTurn(turn: Turn, itemsView?: 'summary' | 'notLoaded'): Record<string, unknown> {
+export function wireTurn(turn: Turn, itemsView: TurnItemsView): Record<string, unknown> {
   return {
     id: turn.id,
-    items: turn.items,
+    // Rollouts written before root turns were recorded: null, as upstream's "older history".
+    rootTurnId: turn.rootTurnId ?? null,
+    items: turn.items.map(wireItem),
+    itemsView,
     status: turn.status,
     error: turn.error,
     startedAt: turn.startedAt,
     completedAt: turn.completedAt,
     durationMs: turn.durationMs,
-    ...(itemsView ? { itemsView } : {}),
   };
 }
 

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { ThreadRecord } from '../src/threads/thread-model.js';
+import { toWireThread } from '../src/threads/thread-wire.js';
+import { ContextWindowLookup, modelContextWindow } from '../src/turns/context-window.js';
+import { wireTurn } from '../src/turns/turn-wire.js';
+import {
+  backendEnv,
+  type DevBackend,
+  harness,
+  tempHome,
+  useDevBackend,
+  writeConfig,
+} from './support/fixture.js';
+
+let backend: DevBackend;
+useDevBackend((b) => {
+  backend = b;
+});
+
+interface Shown {
+  id: string;
+  status: unknown;
+  environments: unknown;
+  canAcceptDirectInput: unknown;
+}
+
+describe('a thread’s environment and live capability', () => {
+  it('a loaded thread has its cwd as environment and takes input; a stored one has neither; a listing reports no capability', async () => {
+    const home = tempHome();
+    writeConfig(home, backend, false);
+    const a = await harness(home, backendEnv(backend, home));
+    await a.client.initialize();
+    const { thread } = await a.client.result<{ thread: Shown }>('thread/start', { cwd: '/srv/work' });
+    const env = [{ environmentId: 'local', cwd: '/srv/work', runtimeWorkspaceRoots: ['/srv/work'] }];
+    const pick = (t: Shown) => ({
+      status: t.status,
+      environments: t.environments,
+      canAcceptDirectInput: t.canAcceptDirectInput,
+    });
+    expect(pick(thread)).toEqual({ status: { type: 'idle' }, environments: env, canAcceptDirectInput: true });
+    const listed = (await a.client.result<{ data: Shown[] }>('thread/list', {})).data;
+    expect(listed.map(pick)).toEqual([
+      { status: { type: 'idle' }, environments: env, canAcceptDirectInput: null },
+    ]);
+    await a.close();
+
+    const b = await harness(home, backendEnv(backend, home));
+    await b.client.initialize();
+    const stored = (await b.client.result<{ thread: Shown }>('thread/read', { threadId: thread.id })).thread;
+    expect(pick(stored)).toEqual({
+      status: { type: 'notLoaded' },
+      environments: null,
+      canAcceptDirectInput: null,
+    });
+    expect((await b.client.result<{ data: Shown[] }>('thread/list', {})).data.map(pick)).toEqual([
+      { status: { type: 'notLoaded' }, environments: null, canAcceptDirectInput: null },
+    ]);
+    const resumed = await b.client.result<{ thread: Shown; runtimeWorkspaceRoots: string[] }>(
+      'thread/resume',
+      {
+        threadId: thread.id,
+      },
+    );
+    expect(pick(resumed.thread)).toEqual({
+      status: { type: 'idle' },
+      environments: env,
+      canAcceptDirectInput: true,
+    });
+    expect(resumed.runtimeWorkspaceRoots).toEqual(['/srv/work']);
+  });
+});
+
+describe('history written before items were timed', () => {
+  it('replays with null times and root turn, and the absent features as null', () => {
+    const record: ThreadRecord = {
+      meta: {
+        id: 'th',
+        createdAt: 100,
+        cwd: '/w',
+        model: 'm',
+        modelProvider: 'openai',
+        cliVersion: '0.1.0',
+        originator: 'o',
+        source: 'vscode',
+      },
+      path: '/w/rollout.jsonl',
+      turns: [
+        {
+          id: 't',
+          items: [
+            { type: 'userMessage', id: 'u', content: [{ type: 'text', text: 'hi', text_elements: [] }] },
+            { type: 'agentMessage', id: 'a', text: 'Echo: hi' },
+          ],
+          status: 'completed',
+          error: null,
+          startedAt: 100,
+          completedAt: 101,
+          durationMs: 900,
+        },
+      ],
+      task: undefined,
+      updatedAt: 101,
+      readState: undefined,
+    };
+    const wire = toWireThread(record, { type: 'notLoaded' }, { includeTurns: true, loaded: false });
+    expect(wire.turns).toEqual([
+      {
+        id: 't',
+        rootTurnId: null,
+        items: [
+          {
+            type: 'userMessage',
+            id: 'u',
+            clientId: null,
+            content: [{ type: 'text', text: 'hi', text_elements: [] }],
+            startedAtMs: null,
+            completedAtMs: null,
+          },
+          {
+            type: 'agentMessage',
+            moderation: null,
+            id: 'a',
+            text: 'Echo: hi',
+            phase: null,
+            memoryCitation: null,
+            delivery: null,
+            questions: null,
+            startedAtMs: null,
+            completedAtMs: null,
+          },
+        ],
+        itemsView: 'full',
+        status: 'completed',
+        error: null,
+        startedAt: 100,
+        completedAt: 101,
+        durationMs: 900,
+      },
+    ]);
+    expect(wire).toMatchObject({ recencyAt: 101, updatedAt: 101, historyMode: 'legacy', environments: null });
+    expect(wireTurn(record.turns[0]!, 'notLoaded')).toMatchObject({ itemsView: 'notLoaded' });
+  });
+});
+
+describe('the model context window', () => {
+  const model = (extra: Record<string, unknown>) =>
+    ({ slug: 'm', display_name: 'M', priority: 0, visibility: 'list', ...extra }) as never;
+
+  it('is the model’s share of its window (95% unless the model names one); null when unknown', () => {
+    expect(modelContextWindow([model({ context_window: 272_000 })], 'm')).toBe(258_400);
+    expect(
+      modelContextWindow([model({ context_window: 200_000, effective_context_window_percent: 90 })], 'm'),
+    ).toBe(180_000);
+    expect(modelContextWindow([model({ context_window: null })], 'm')).toBeNull();
+    expect(modelContextWindow([model({ context_window: 272_000 })], 'other')).toBeNull();
+  });
+
+  it('is looked up once: a turn waits only until it is known; a failed lookup is null', async () => {
+    const lookup = new ContextWindowLookup(Promise.resolve(258_400));
+    const first = lookup.get();
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBe(258_400);
+    expect(lookup.get()).toBe(258_400);
+    const failed = new ContextWindowLookup(Promise.reject(new Error('models list unavailable')));
+    expect(await failed.get()).toBeNull();
+    expect(failed.get()).toBeNull();
+  });
+});
