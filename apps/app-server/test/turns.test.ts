@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { FAILING_MODEL } from '@codex-ts/dev-backend';
 import { describe, expect, it } from 'vitest';
 import {
@@ -183,5 +184,34 @@ describe('turn/start', () => {
     expect((await client.next('turn/completed')).params).toMatchObject({
       turn: { status: 'completed', items: [{ text: 'Echo: again' }] },
     });
+  });
+
+  it('a rollout append that fails: turn/completed first, then an error naming the write; earlier lines intact', async () => {
+    const { client, server } = await chatgptServer(false);
+    const { thread } = await client.result<{ thread: { id: string; path: string } }>('thread/start', {});
+    await client.result('turn/start', { threadId: thread.id, input: text('kept') });
+    await client.next('turn/completed');
+    const loaded = server.context.threads.require(thread.id);
+    await loaded.writer.close();
+    // The next append reopens the path and finds a directory there (EISDIR, whoever runs the test).
+    const kept = `${thread.path}.kept`;
+    renameSync(thread.path, kept);
+    mkdirSync(thread.path);
+    await client.result('turn/start', { threadId: thread.id, input: text('lost') });
+    const completed = await client.next('turn/completed');
+    expect(completed.params).toMatchObject({ turn: { status: 'completed', items: [{ text: 'Echo: lost' }] } });
+    const err = await client.next('error');
+    expect(err.params).toEqual({
+      error: {
+        message: `cannot append to rollout ${thread.path}: EISDIR`,
+        codexErrorInfo: 'other',
+        additionalDetails: null,
+      },
+      willRetry: false,
+      threadId: thread.id,
+      turnId: (completed.params as { turn: { id: string } }).turn.id,
+    });
+    const lines = readFileSync(kept, 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+    expect(lines).toEqual(['session_meta', 'turn', 'read_state']);
   });
 });

@@ -20,28 +20,10 @@ export const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. Answer the user
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 /**
- * Runs one turn of a loaded thread: the thread task first (flag on: a turn never runs without it), then the
- * model stream through model-provider with login's THREAD provider, notifications as upstream orders them,
- * and the finished turn appended to the rollout.
+ * Runs one turn of a loaded thread: the model stream through model-provider with login's THREAD provider (flag on:
+ * every request carries the thread's task), notifications as upstream orders them, then the finished turn appended
+ * to the rollout.
  */
 export class TurnRunner {
   readonly #app: AppContext;
@@ -155,14 +137,13 @@ export class TurnRunner {
     let error: Turn['error'] = null;
     const history = this.#thread.turns;
     const isFirstTurn = history.length === 0;
+    // With the flag on, the thread provider gives this turn's requests the thread's task, waiting on its
+    // registration when needed: a failed registration rejects the request (a typed, retryable error; no model call
+    // is made) and an interrupt ends the wait. So the turn never runs without its task, and waits once.
+    // The model's context window comes from the models list, looked up in parallel with the model's answer; only
+    // the usage report at the end waits for it, and only on a session's first turn.
+    const window = this.#model.contextWindow.get();
     try {
-      const { auth } = this.#app;
-      if (auth.config.useAgentIdentity && auth.authCached()?.isChatgpt()) {
-        // The turn waits for its thread task (a failure is a typed, retryable error); interrupt cancels the wait.
-        await abortable(auth.ensureThreadTask(threadId), signal);
-      }
-      const window = this.#model.contextWindow.get();
-      this.#contextWindow = window instanceof Promise ? await abortable(window, signal) : window;
       for await (const event of this.#model.session.stream(
         {
           model: this.#thread.meta.model,
@@ -171,6 +152,8 @@ export class TurnRunner {
         },
         { signal },
       )) {
+        if (event.type === 'completed')
+          this.#contextWindow = window instanceof Promise ? await window : window;
         this.#onEvent(event);
       }
     } catch (err) {
@@ -193,13 +176,26 @@ export class TurnRunner {
       completedAt,
       durationMs: Date.now() - this.#startedMs,
     };
+    // The turn is the thread's history at once; the client hears it completed before the disk write lands (a
+    // failed write follows as an `error`, and everything appended earlier stays intact).
+    const persisted = this.#thread.appendTurn(turn);
+    this.#thread.activeTurn = undefined;
+    this.#thread.status = { type: 'idle' };
+    this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
+    this.#notify('turn/completed', {
+      threadId,
+      turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
+    });
     try {
-      await this.#thread.appendTurn(turn);
+      await persisted;
     } catch (err) {
       this.#app.logger.error({ threadId, turnId, error: err }, 'could not persist the turn');
-      error = { message: (err as Error).message, codexErrorInfo: 'other', additionalDetails: null };
-      status = 'failed';
-      this.#notify('error', { error, willRetry: false, threadId, turnId });
+      const notPersisted = {
+        message: (err as Error).message,
+        codexErrorInfo: 'other',
+        additionalDetails: null,
+      };
+      this.#notify('error', { error: notPersisted, willRetry: false, threadId, turnId });
     }
     this.#app.analytics.turnCompleted({
       threadId,
@@ -228,13 +224,6 @@ export class TurnRunner {
       durationMs: turn.durationMs,
       startedAt: this.#startedAt,
       completedAt,
-    });
-    this.#thread.activeTurn = undefined;
-    this.#thread.status = { type: 'idle' };
-    this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
-    this.#notify('turn/completed', {
-      threadId,
-      turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
     });
   }
 
