@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { needsAttention, publishTurn, type ReadReceipt } from '../src/threads/read-state.js';
-import type { Turn } from '../src/threads/thread-model.js';
+import { needsAttention, publishTurn } from '../src/threads/read-state.js';
+import type { ReadReceipt, Turn } from '../src/threads/thread-model.js';
 import {
   backendEnv,
   type DevBackend,

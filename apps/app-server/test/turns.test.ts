@@ -199,7 +199,9 @@ describe('turn/start', () => {
     mkdirSync(thread.path);
     await client.result('turn/start', { threadId: thread.id, input: text('lost') });
     const completed = await client.next('turn/completed');
-    expect(completed.params).toMatchObject({ turn: { status: 'completed', items: [{ text: 'Echo: lost' }] } });
+    expect(completed.params).toMatchObject({
+      turn: { status: 'completed', items: [{ text: 'Echo: lost' }] },
+    });
     const err = await client.next('error');
     expect(err.params).toEqual({
       error: {
@@ -211,7 +213,10 @@ describe('turn/start', () => {
       threadId: thread.id,
       turnId: (completed.params as { turn: { id: string } }).turn.id,
     });
-    const lines = readFileSync(kept, 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+    const lines = readFileSync(kept, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).type);
     expect(lines).toEqual(['session_meta', 'turn', 'read_state']);
   });
 });

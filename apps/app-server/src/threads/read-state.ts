@@ -1,18 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Turn } from './thread-model.js';
-
-/**
- * A thread's durable read receipt, kept as upstream keeps one per local thread: the first position the user has not
- * seen, and an opaque revision that changes with every published result and every mark (so a mark made on an older
- * snapshot is refused). Persisted in the rollout (`read_state` lines, the last one wins), so it survives a restart.
- */
-export interface ReadReceipt {
-  /** `null`: read. `''`: the whole thread marked unread. Else the earliest completed turn needing attention. */
-  readonly firstUnreadTurn: string | null;
-  readonly revision: string;
-  /** The last turn whose result was published: a result is published once, never again on replay. */
-  readonly lastPublishedTurn: string | null;
-}
+import type { ReadReceipt, Turn } from './thread-model.js';
 
 export type UnreadPosition =
   | { readonly type: 'threadStart' }

@@ -1,8 +1,8 @@
 import { writeSync } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import type { PersistedThreadTask } from '@codex-ts/login';
-import { isReadReceipt, type ReadReceipt } from './read-state.js';
-import type { ThreadMeta, ThreadRecord, Turn } from './thread-model.js';
+import { isReadReceipt } from './read-state.js';
+import type { ReadReceipt, ThreadMeta, ThreadRecord, Turn } from './thread-model.js';
 
 /**
  * One JSONL line of a rollout. Append-only: a later `thread_task` (or `read_state`) replaces an earlier one on replay.

@@ -6,9 +6,9 @@ import type { AppLogger } from '../logger.js';
 import type { ContextWindowLookup } from '../turns/context-window.js';
 import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
-import { markThread, publishTurn, type ReadReceipt } from './read-state.js';
+import { markThread, publishTurn } from './read-state.js';
 import { RolloutCorruptError, type RolloutLine, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
-import type { ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
+import type { ReadReceipt, ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
 import type { ThreadStore } from './thread-store.js';
 
 /** A thread held in memory: its replayed record plus what is live. */

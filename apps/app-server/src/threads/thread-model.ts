@@ -1,5 +1,4 @@
 import type { PersistedThreadTask } from '@codex-ts/login';
-import type { ReadReceipt } from './read-state.js';
 
 /** What a thread's rollout starts with (`session_meta`). */
 export interface ThreadMeta {
@@ -58,6 +57,19 @@ export interface Turn {
   readonly durationMs: number | null;
 }
 
+/**
+ * A thread's durable read receipt, kept as upstream keeps one per local thread: the first position the user has not
+ * seen, and an opaque revision that changes with every published result and every mark (so a mark made on an older
+ * snapshot is refused). Persisted in the rollout (`read_state` lines, the last one wins), so it survives a restart.
+ */
+export interface ReadReceipt {
+  /** `null`: read. `''`: the whole thread marked unread. Else the earliest completed turn needing attention. */
+  readonly firstUnreadTurn: string | null;
+  readonly revision: string;
+  /** The last turn whose result was published: a result is published once, never again on replay. */
+  readonly lastPublishedTurn: string | null;
+}
+
 /** Everything a rollout holds, replayed. */
 export interface ThreadRecord {
   readonly meta: ThreadMeta;
@@ -65,7 +77,7 @@ export interface ThreadRecord {
   readonly turns: Turn[];
   readonly task: PersistedThreadTask | undefined;
   readonly updatedAt: number;
-  /** The thread's read receipt (read-state.ts); undefined until the first one is recorded. */
+  /** The thread's read receipt; undefined until the first one is recorded. */
   readonly readState: ReadReceipt | undefined;
 }
 
