@@ -5,7 +5,7 @@ import {
   headerReader,
   unauthorizedContextFromUpgrade,
 } from '@codex-ts/auth-provider';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { retryAfterMs } from './backoff.js';
 import { StreamDisconnectedError } from './errors.js';
 import { AttemptFailure } from './http-attempt.js';
@@ -42,7 +42,15 @@ export async function websocketHandshake(o: {
       ? { url: o.url, method: 'GET', signal: o.signal }
       : { url: o.url, method: 'GET' };
     const sent = await o.auth.headers(request);
-    const outcome = await connect(o.url, { ...o.headers, ...sent }, o.handshakeTimeoutMs, o.signal);
+    // ws loads with the first websocket turn, not with model-provider (most sessions speak HTTP).
+    const { default: WebSocketClass } = await import('ws');
+    const outcome = await connect(
+      WebSocketClass,
+      o.url,
+      { ...o.headers, ...sent },
+      o.handshakeTimeoutMs,
+      o.signal,
+    );
     if ('socket' in outcome) {
       o.auth.observe?.(request, { status: 101, headers: headerReader(outcome.response.headers) });
       return {
@@ -85,6 +93,7 @@ type Outcome =
   | { network: Error };
 
 function connect(
+  WebSocketClass: typeof WebSocket,
   url: URL,
   headers: Record<string, string>,
   handshakeTimeout: number,
@@ -92,7 +101,7 @@ function connect(
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
-    const socket = new WebSocket(url, {
+    const socket = new WebSocketClass(url, {
       headers,
       handshakeTimeout,
       perMessageDeflate: false,
