@@ -1,7 +1,7 @@
 import type { AuthProvider } from '@codex-ts/auth-provider';
 import type { BackendClient } from '@codex-ts/backend-client';
 import type { AuthManager } from '@codex-ts/login';
-import { type AppInfo, AppsList, CodexAppsConnection, type ConnectorDirectory } from '@codex-ts/mcp';
+import type { AppInfo, AppsList, CodexAppsConnection, ConnectorDirectory } from '@codex-ts/mcp';
 import type { AppLogger } from './logger.js';
 import { APP_SERVER_VERSION } from './version.js';
 
@@ -60,6 +60,8 @@ export class AppsService {
     const auth = await this.#o.auth.auth();
     if (!auth?.isChatgpt()) return undefined;
     const key = `${auth.accountId() ?? ''}:${auth.chatgptUserId() ?? ''}`;
+    // mcp (and the MCP SDK) load on the first use, not with the server: most of a cold start's module loading.
+    const { AppsList, CodexAppsConnection } = await import('@codex-ts/mcp');
     if (this.#current?.key !== key) {
       await this.close();
       const provider: AuthProvider = this.#o.auth.defaultProvider();

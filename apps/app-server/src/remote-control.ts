@@ -1,6 +1,6 @@
 import { arch, hostname, platform } from 'node:os';
 import { type AuthProvider, fetchWithAuth } from '@codex-ts/auth-provider';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { ClientConnection } from './connection.js';
 import type { AppLogger } from './logger.js';
 import { APP_SERVER_VERSION } from './version.js';
@@ -122,6 +122,9 @@ export class RemoteControl {
       const url = new URL(`${base.replace(/^http/, 'ws')}/wham/remote/control/server`);
       const headers = await this.#o.auth.headers({ url, method: 'GET' });
       if ((this.#state as RemoteControlState) === 'disabled') return;
+      // ws loads with the first connection, not with the server (remote control is off until enabled).
+      const { WebSocket } = await import('ws');
+      if ((this.#state as RemoteControlState) === 'disabled') return;
       const socket = new WebSocket(url, { headers: { ...headers, 'x-codex-server-id': this.#serverId } });
       this.#socket = socket;
       socket.on('open', () => this.#opened(socket));
@@ -200,7 +203,8 @@ export class RemoteControl {
               message: JSON.parse(text),
             });
             this.#unacked.set(seq, envelope);
-            if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(envelope);
+            const socket = this.#socket;
+            if (socket && socket.readyState === socket.OPEN) socket.send(envelope);
             return this.#unacked.size < 10_000;
           },
           close: () => {
