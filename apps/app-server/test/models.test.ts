@@ -40,7 +40,7 @@ describe('model/list', () => {
           supportedReasoningEfforts: expect.arrayContaining([
             { reasoningEffort: 'high', description: 'Greater reasoning depth for complex problems' },
           ]),
-          inputModalities: ['text'],
+          inputModalities: ['text', 'image'],
           upgrade: null,
           upgradeInfo: null,
           availabilityNux: null,

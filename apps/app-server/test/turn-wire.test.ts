@@ -20,16 +20,22 @@ const assistant = (text: string) => ({
   role: 'assistant',
   content: [{ type: 'output_text', text }],
 });
+/** Text-only turns never ask for the image context. */
+const noImages = () => Promise.reject(new Error('a text-only turn asked for the image context'));
 const said = (text: string) => [{ type: 'text' as const, text, text_elements: [] }];
 
 describe('responsesInput', () => {
   it("sends the thread's whole history then the new message, turn after turn as the history grows", () => {
     const turns: Turn[] = [];
-    expect(responsesInput(turns, said('one'))).toEqual([user('one')]);
+    expect(responsesInput(turns, said('one'), noImages)).toEqual([user('one')]);
     turns.push(turn('t1', 'one', 'Echo: one'));
-    expect(responsesInput(turns, said('two'))).toEqual([user('one'), assistant('Echo: one'), user('two')]);
+    expect(responsesInput(turns, said('two'), noImages)).toEqual([
+      user('one'),
+      assistant('Echo: one'),
+      user('two'),
+    ]);
     turns.push(turn('t2', 'two', 'Echo: two'), turn('t3', 'three', 'Echo: three'));
-    expect(responsesInput(turns, said('four'))).toEqual([
+    expect(responsesInput(turns, said('four'), noImages)).toEqual([
       user('one'),
       assistant('Echo: one'),
       user('two'),
@@ -39,7 +45,7 @@ describe('responsesInput', () => {
       user('four'),
     ]);
     // Another thread's history (or the same turns loaded again) is its own.
-    expect(responsesInput([turn('t9', 'nine', 'Echo: nine')], said('ten'))).toEqual([
+    expect(responsesInput([turn('t9', 'nine', 'Echo: nine')], said('ten'), noImages)).toEqual([
       user('nine'),
       assistant('Echo: nine'),
       user('ten'),

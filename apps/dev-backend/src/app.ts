@@ -4,6 +4,7 @@ import type { BiscuitStore } from './biscuits.js';
 import type { Clock } from './clock.js';
 import type { FaultList } from './faults.js';
 import type { FileStore } from './files-store.js';
+import type { ModelRequestLog } from './model-requests.js';
 import type { OAuthStore } from './oauth-store.js';
 import type { EnrollmentStore } from './remote-control-store.js';
 import type { RequestLog } from './requests-log.js';
@@ -42,6 +43,8 @@ export interface App {
   readonly tokens: TokenService;
   readonly biscuits: BiscuitStore;
   readonly log: RequestLog;
+  /** The bodies the dev models received. */
+  readonly modelRequests: ModelRequestLog;
   readonly faults: FaultList;
   readonly memory: MemoryStore;
   /** 'http://host:port', known once listening. */

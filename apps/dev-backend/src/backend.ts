@@ -8,6 +8,7 @@ import { seedCloudTask } from './cloud-task-seeding.js';
 import { identitiesInfo, issueDevTokens, tasksInfo, usersInfo } from './dev.js';
 import { FaultList } from './faults.js';
 import { createFileStore } from './files-store.js';
+import { ModelRequestLog } from './model-requests.js';
 import { createOAuthStore } from './oauth-store.js';
 import { loadState, saveState } from './persistence.js';
 import { createEnrollmentStore } from './remote-control-store.js';
@@ -72,6 +73,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     ),
     biscuits: new BiscuitStore(),
     log: new RequestLog(resolved.maxRequestRecords),
+    modelRequests: new ModelRequestLog(resolved.maxRequestRecords),
     faults: new FaultList(),
     memory: {
       ...createOAuthStore(),
@@ -124,7 +126,11 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     tokenUrl: `${app.url}/oauth/token`,
     issueTokens: (o) => issueDevTokens(app, o),
     requests: (filter) => app.log.list(filter),
-    clearRequests: () => app.log.clear(),
+    clearRequests: () => {
+      app.log.clear();
+      app.modelRequests.clear();
+    },
+    modelRequests: () => app.modelRequests.list(),
     analyticsEvents: () => structuredClone(app.memory.analyticsEvents),
     injectFault: (fault) => {
       app.faults.add(fault);

@@ -24,6 +24,8 @@ interface ModelExtras {
   /** The model this one is being retired in favour of. */
   readonly upgradeTo?: string;
   readonly fast?: boolean;
+  /** Takes image input (`input_modalities` has `image`): the echo model counts the images it gets. */
+  readonly images?: boolean;
 }
 
 function model(
@@ -62,7 +64,7 @@ function model(
     supports_parallel_tool_calls: true,
     context_window: 272_000,
     experimental_supported_tools: [],
-    input_modalities: ['text'],
+    input_modalities: extras.images ? ['text', 'image'] : ['text'],
     model_messages: { instructions_template: MODEL_INSTRUCTIONS },
   };
 }
@@ -71,6 +73,7 @@ function model(
 export const MODELS = [
   model('dev-echo', 'Dev echo', 'Deterministic echo model served by the codex-ts dev backend', 0, {
     fast: true,
+    images: true,
   }),
   model('dev-echo-mini', 'Dev echo mini', 'The same echo, smaller name', 1, { upgradeTo: 'dev-echo' }),
 ];

@@ -19,6 +19,7 @@ export type {
   DevBackendOptions,
   DevFault,
   DevIdentityInfo,
+  DevModelRequest,
   DevRequestRecord,
   DevTaskInfo,
   DevTokens,

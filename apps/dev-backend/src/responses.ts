@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import type { App } from './app.js';
 import { HttpError, readJson } from './http.js';
 import { randomHex } from './ids.js';
 import { rateLimitData, rateLimitEvent, rateLimitHeaders } from './rate-limits.js';
@@ -40,25 +41,40 @@ export interface ResponseEvent {
 
 /** The last user message's text, which the echo model repeats. */
 export function lastUserText(request: ResponsesRequest): string {
+  const item = lastUserMessage(request);
+  if (item === undefined) return '';
+  if (typeof item.content === 'string') return item.content;
+  return (item.content ?? []).map((p) => p.text ?? '').join('');
+}
+
+function lastUserMessage(request: ResponsesRequest): ResponsesRequest['input'][number] | undefined {
   for (let i = request.input.length - 1; i >= 0; i--) {
-    const item = request.input[i]!;
-    if (item.role !== 'user') continue;
-    if (typeof item.content === 'string') return item.content;
-    return (item.content ?? []).map((p) => p.text ?? '').join('');
+    if (request.input[i]!.role === 'user') return request.input[i];
   }
-  return '';
+  return undefined;
+}
+
+/** How many `input_image` parts the last user message has (the echo model acknowledges them). */
+export function lastUserImages(request: ResponsesRequest): number {
+  const content = lastUserMessage(request)?.content;
+  return Array.isArray(content) ? content.filter((p) => p.type === 'input_image').length : 0;
 }
 
 function countTokens(text: string): number {
   return text.split(/\s+/).filter((w) => w.length > 0).length;
 }
 
-/** The deterministic echo model: `Echo: <last user text>`, one delta per word. */
+/**
+ * The deterministic echo model: `Echo: <last user text>`, one delta per word; when the last user message has images,
+ * ` [N image(s)]` follows the text (`Echo: look [2 images]`).
+ */
 export function echoEvents(request: ResponsesRequest, createdAt: number): ResponseEvent[] {
   const id = `resp_${randomHex(12)}`;
   const itemId = `msg_${randomHex(12)}`;
   const input = lastUserText(request);
-  const text = `Echo: ${input === '' ? '(no input)' : input}`;
+  const images = lastUserImages(request);
+  const seen = images === 0 ? '' : ` [${images} image${images === 1 ? '' : 's'}]`;
+  const text = `Echo: ${input === '' ? '(no input)' : input}${seen}`;
   const base = { id, object: 'response', created_at: createdAt, model: request.model };
   const events: ResponseEvent[] = [
     { type: 'response.created', response: { ...base, status: 'in_progress', output: [] } },
@@ -141,6 +157,7 @@ function number(events: ResponseEvent[]): ResponseEvent[] {
 async function responsesSse(ctx: Ctx): Promise<void> {
   const { app, req, res } = ctx;
   const request = parseBody(responsesRequestSchema, await readJson(req, app.options.maxBodyBytes));
+  app.modelRequests.record(request);
   if (request.stream === false) {
     throw new HttpError(400, 'stream_required', 'the dev backend only serves streamed responses');
   }
@@ -165,7 +182,8 @@ async function responsesSse(ctx: Ctx): Promise<void> {
  * Responses over a websocket: each `response.create` message streams the user's rate limits
  * (`codex.rate_limits`, the websocket form of the `x-codex-*` headers), then the same events as text frames.
  */
-export function serveResponsesSocket(socket: WebSocket, createdAt: () => number, planType: string): void {
+export function serveResponsesSocket(socket: WebSocket, app: App, planType: string): void {
+  const createdAt = () => app.clock.nowSeconds();
   let queue = Promise.resolve();
   socket.on('message', (data, isBinary) => {
     queue = queue.then(async () => {
@@ -194,6 +212,7 @@ export function serveResponsesSocket(socket: WebSocket, createdAt: () => number,
           `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
         );
       }
+      app.modelRequests.record(parsed.data);
       socket.send(JSON.stringify(rateLimitEvent(rateLimitData(createdAt()), planType)));
       for (const event of modelEvents(parsed.data, createdAt())) {
         if (socket.readyState !== socket.OPEN) return;

@@ -213,7 +213,7 @@ async function handleUpgrade(
     let onSocket: (ws: import('ws').WebSocket) => void;
     if (path === RESPONSES_WS_PATH) {
       const principal = await authenticate({ app, req, record });
-      onSocket = (ws) => serveResponsesSocket(ws, () => app.clock.nowSeconds(), principal.user.plan);
+      onSocket = (ws) => serveResponsesSocket(ws, app, principal.user.plan);
     } else {
       const serverId = header(req, 'x-codex-server-id');
       const enrollment = serverId === undefined ? undefined : app.memory.enrollments.get(serverId);

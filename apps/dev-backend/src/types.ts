@@ -108,6 +108,13 @@ export interface IssueTokensOptions {
   userId?: string;
 }
 
+/** A Responses request body as a dev model received it (validated: `model` and `input` are there). */
+export interface DevModelRequest {
+  model: string;
+  input: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
 export interface DevBackend {
   /** 'http://127.0.0.1:PORT', or 'https://…' with `tls`. */
   readonly url: string;
@@ -122,6 +129,11 @@ export interface DevBackend {
   issueTokens(o?: IssueTokensOptions): Promise<DevTokens>;
   requests(filter?: { path?: string; method?: string }): DevRequestRecord[];
   clearRequests(): void;
+  /**
+   * The Responses request bodies the dev models received (`POST codex/responses` and the websocket's
+   * `response.create`), oldest first, capped like `requests()`; `clearRequests()` clears them too.
+   */
+  modelRequests(): DevModelRequest[];
   /** The analytics events received at `POST /backend-api/codex/analytics-events/events`, oldest first (last 1000). */
   analyticsEvents(): unknown[];
   injectFault(fault: DevFault): void;

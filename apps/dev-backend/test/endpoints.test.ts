@@ -293,6 +293,7 @@ describe('responses', () => {
     const messages = await done;
     expect(messages.map((m) => m.type).filter((t) => t === 'response.output_text.delta')).toHaveLength(4);
     expect(messages.at(-1).response.output[0].content[0].text).toBe('Echo: hello there world');
+    expect(b.modelRequests()).toEqual([{ type: 'response.create', ...request }]);
     const err = collect(ws, (m) => m.type === 'error');
     ws.send('not json');
     expect((await err).at(-1)).toEqual({

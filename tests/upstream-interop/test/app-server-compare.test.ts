@@ -22,7 +22,6 @@ import {
 /** Our app-server's CLI, run as upstream's binary is: over stdio, in the same kind of world. */
 const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
 
-
 /** Notifications upstream sends in this session that codex-ts has no cause to send. */
 const UPSTREAM_ONLY_NOTIFICATIONS = new Set([
   // "could not find bubblewrap on PATH": upstream's sandbox; codex-ts runs no tools.

@@ -20,7 +20,18 @@ export interface TurnError {
   readonly additionalDetails?: string | null;
 }
 
-export type UserInput = { readonly type: 'text'; readonly text: string; readonly text_elements: unknown[] };
+/** An image's `detail` as the client asked for it (null: not given). */
+export type ImageDetail = 'auto' | 'low' | 'high' | 'original';
+
+/**
+ * A user input as upstream's wire `UserInput` has it (and the rollout keeps it): images by URL, file id or local path,
+ * never their bytes. Key order as upstream serialises them.
+ */
+export type UserInput =
+  | { readonly type: 'text'; readonly text: string; readonly text_elements: unknown[] }
+  | { readonly type: 'image'; readonly url: string; readonly detail: ImageDetail | null }
+  | { readonly type: 'image'; readonly fileId: string; readonly detail: ImageDetail | null }
+  | { readonly type: 'localImage'; readonly detail: ImageDetail | null; readonly path: string };
 
 /**
  * An item as the rollout keeps it: only what codex-ts has (the wire adds the absent features, turn-wire.ts).
@@ -91,7 +102,8 @@ export type ThreadStatus =
 export function threadPreview(turns: readonly Turn[]): string {
   for (const turn of turns) {
     for (const item of turn.items) {
-      if (item.type === 'userMessage') return item.content.map((c) => c.text).join('\n');
+      if (item.type === 'userMessage')
+        return item.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
     }
   }
   return '';

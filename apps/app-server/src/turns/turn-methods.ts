@@ -2,15 +2,73 @@ import { createModelSession, providerAuth, resolveModelProvider } from '@codex-t
 import type { AppContext } from '../app-context.js';
 import { invalidRequest } from '../jsonrpc.js';
 import { defineMethod, type MethodSpec } from '../method.js';
-import { anyValue, array, object, oneOfStrings, optional, str, tagged } from '../params.js';
+import {
+  anyValue,
+  array,
+  object,
+  oneOfStrings,
+  optional,
+  ParamsError,
+  type Schema,
+  str,
+  tagged,
+} from '../params.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
-import type { UserInput } from '../threads/thread-model.js';
+import type { ImageDetail, UserInput } from '../threads/thread-model.js';
 import { ContextWindowLookup, modelContextWindow } from './context-window.js';
 import { TurnRunner } from './turn-runner.js';
+import { hasRemoteImageUrl, REMOTE_IMAGE_URL_REFUSED } from './user-input.js';
 
-const userInput = tagged('UserInput', 'type', {
+const imageDetail = optional(oneOfStrings(['auto', 'low', 'high', 'original'] as const));
+
+/** serde's untagged `ImageReference` (`url` tried first, then `fileId`) beside the image's `detail`. */
+function imageReference(): Schema<{ url: string } | { fileId: string }> {
+  return {
+    expected: 'untagged enum ImageReference',
+    parse(value) {
+      const v = value as Record<string, unknown>;
+      if (typeof v.url === 'string') return { url: v.url };
+      if (typeof v.fileId === 'string') return { fileId: v.fileId };
+      throw new ParamsError('data did not match any variant of untagged enum ImageReference');
+    },
+  };
+}
+
+/**
+ * Upstream's `UserInput` as codex-ts takes it: `text`, `image` (`url` or `fileId`) and `localImage`; `audio`,
+ * `localAudio`, `skill` and `mention` get serde's unknown-variant error.
+ */
+const userInput: Schema<unknown> = tagged('UserInput', 'type', {
   text: object('Text', { text: str(), text_elements: optional(array(anyValue())) }),
+  image: {
+    expected: 'struct Image',
+    parse(value) {
+      const { detail } = object('Image', { detail: imageDetail }).parse(value);
+      return { ...imageReference().parse(value), detail };
+    },
+  } as Schema<({ url: string } | { fileId: string }) & { detail?: ImageDetail | undefined }>,
+  localImage: object('LocalImage', { path: str(), detail: imageDetail }),
 });
+
+type UserInputParams =
+  | { type: 'text'; text: string; text_elements?: unknown[] | undefined }
+  | { type: 'image'; url: string; detail?: ImageDetail | undefined }
+  | { type: 'image'; fileId: string; detail?: ImageDetail | undefined }
+  | { type: 'localImage'; path: string; detail?: ImageDetail | undefined };
+
+/** The params as the item (and the rollout) keep them: upstream's wire `UserInput`, in its key order. */
+function wireUserInput(i: UserInputParams): UserInput {
+  switch (i.type) {
+    case 'text':
+      return { type: 'text', text: i.text, text_elements: i.text_elements ?? [] };
+    case 'localImage':
+      return { type: 'localImage', detail: i.detail ?? null, path: i.path };
+    default:
+      return 'url' in i
+        ? { type: 'image', url: i.url, detail: i.detail ?? null }
+        : { type: 'image', fileId: i.fileId, detail: i.detail ?? null };
+  }
+}
 
 /**
  * The thread's model session: model-provider with login's thread provider (rebuilt when the auth mode changes), and
@@ -39,7 +97,7 @@ function modelSession(app: AppContext, thread: LoadedThread): NonNullable<Loaded
 const turnStart = defineMethod<
   {
     threadId: string;
-    input: Array<{ type: 'text'; text: string; text_elements?: unknown[] }>;
+    input: UserInputParams[];
     clientUserMessageId?: string | undefined;
     rootTurnId?: string | undefined;
   },
@@ -58,11 +116,8 @@ const turnStart = defineMethod<
     const thread = app.threads.require(params.threadId);
     if (thread.activeTurn) throw invalidRequest(`thread ${thread.id} already has a turn in progress`);
     app.clients.follow(thread.id, connection);
-    const input: UserInput[] = params.input.map((i) => ({
-      type: 'text',
-      text: i.text,
-      text_elements: i.text_elements ?? [],
-    }));
+    const input = params.input.map(wireUserInput);
+    if (hasRemoteImageUrl(input)) throw invalidRequest(REMOTE_IMAGE_URL_REFUSED);
     const runner = new TurnRunner(app, thread, modelSession(app, thread), input, {
       clientUserMessageId: params.clientUserMessageId ?? null,
       rootTurnId: params.rootTurnId ?? null,

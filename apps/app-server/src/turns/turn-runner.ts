@@ -15,6 +15,7 @@ import {
   wireTurn,
   ZERO_USAGE,
 } from './turn-wire.js';
+import { countImages, type ImageContext, modelTakesImages } from './user-input.js';
 
 export const BASE_INSTRUCTIONS = 'You are Codex, a coding agent. Answer the user concisely and accurately.';
 
@@ -82,6 +83,11 @@ export class TurnRunner {
     );
   }
 
+  async #imageContext(): Promise<ImageContext> {
+    const models = await this.#app.models.list();
+    return { cwd: this.#thread.meta.cwd, supportsImages: modelTakesImages(models, this.#thread.meta.model) };
+  }
+
   #notify(method: string, params: Record<string, unknown>): void {
     this.#app.clients.toThread(this.#thread.id, method, params);
   }
@@ -144,11 +150,14 @@ export class TurnRunner {
     // the usage report at the end waits for it, and only on a session's first turn.
     const window = this.#model.contextWindow.get();
     try {
+      // Text only, the input is ready at once; with images, local files are read and the model's modalities known.
+      const converted = responsesInput(history, this.#input, () => this.#imageContext());
+      const input = converted instanceof Promise ? await converted : converted;
       for await (const event of this.#model.session.stream(
         {
           model: this.#thread.meta.model,
           instructions: BASE_INSTRUCTIONS,
-          input: responsesInput(history, this.#input),
+          input,
         },
         { signal },
       )) {
@@ -206,7 +215,7 @@ export class TurnRunner {
       approvalPolicy: 'on-request',
       approvalsReviewer: 'user',
       sandboxNetworkAccess: false,
-      numInputImages: 0,
+      numInputImages: countImages(this.#input),
       isFirstTurn,
       status,
       turnError: error,

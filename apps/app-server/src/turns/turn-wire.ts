@@ -1,37 +1,53 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/model-provider';
 import type { ThreadItem, Turn, TurnError, UserInput } from '../threads/thread-model.js';
+import { countImages, type ImageContext, imageMessage, textMessage } from './user-input.js';
 
-function responseItem(item: ThreadItem): ResponseItem {
-  return item.type === 'userMessage'
-    ? {
-        type: 'message',
-        role: 'user',
-        content: item.content.map((c) => ({ type: 'input_text', text: c.text })),
-      }
-    : { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] };
+/** An item of the history; a user message with images is converted again each turn (`undefined` until then). */
+function responseItem(item: ThreadItem): ResponseItem | undefined {
+  if (item.type !== 'userMessage')
+    return { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] };
+  return countImages(item.content) === 0 ? textMessage(item.content) : undefined;
 }
 
 /** A thread's history already converted: the Responses items of its first `turns` turns. */
-const converted = new WeakMap<readonly Turn[], { turns: number; items: ResponseItem[] }>();
+const converted = new WeakMap<
+  readonly Turn[],
+  { turns: number; items: ResponseItem[]; withImages: Array<{ at: number; content: readonly UserInput[] }> }
+>();
 
 /**
  * The conversation so far plus the new message, as Responses input items. `history` is a thread's own turns array,
  * which only grows: the items of the turns converted for an earlier turn are kept, so a turn converts only the turns
- * added since (not the whole history each time).
+ * added since (not the whole history each time). User messages with images are converted again each turn (the
+ * rollout keeps their paths, not their bytes: a local file is read again, and if it is gone the model gets upstream's
+ * could-not-read text). Text only, the answer is synchronous; with images, `images()` is asked once.
  */
-export function responsesInput(history: readonly Turn[], input: readonly UserInput[]): ResponseItem[] {
+export function responsesInput(
+  history: readonly Turn[],
+  input: readonly UserInput[],
+  images: () => Promise<ImageContext>,
+): ResponseItem[] | Promise<ResponseItem[]> {
   let done = converted.get(history);
   if (!done || done.turns > history.length) {
-    done = { turns: 0, items: [] };
+    done = { turns: 0, items: [], withImages: [] };
     converted.set(history, done);
   }
   for (; done.turns < history.length; done.turns++) {
-    for (const item of history[done.turns]!.items) done.items.push(responseItem(item));
+    for (const item of history[done.turns]!.items) {
+      const converted = responseItem(item);
+      if (converted === undefined && item.type === 'userMessage')
+        done.withImages.push({ at: done.items.length, content: item.content });
+      done.items.push(converted ?? textMessage([]));
+    }
   }
-  return [
-    ...done.items,
-    { type: 'message', role: 'user', content: input.map((c) => ({ type: 'input_text', text: c.text })) },
-  ];
+  if (done.withImages.length === 0 && countImages(input) === 0) return [...done.items, textMessage(input)];
+  const { items, withImages } = done;
+  return images().then(async (ctx) => {
+    const all = [...items];
+    for (const { at, content } of withImages) all[at] = await imageMessage(content, ctx);
+    all.push(await imageMessage(input, ctx));
+    return all;
+  });
 }
 
 /** The text of a completed Responses `message` item. */
