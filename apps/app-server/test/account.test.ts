@@ -1,36 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
+import { uniqueEmail } from './support/fixture.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
-
-async function start(flag = false): Promise<Harness & { home: string }> {
-  const home = tempHome();
-  writeConfig(home, backend, flag);
-  h = await harness(home, backendEnv(backend, home));
-  return { ...h, home };
-}
+const world = useDevWorld();
 
 describe('account/read', () => {
   it('logged out: account null, OpenAI auth required', async () => {
-    const { client } = await start();
-    await client.initialize();
+    const { client } = await world.server({ signedIn: false });
     expect(await client.result('account/read', {})).toEqual({
       account: null,
       requiresOpenaiAuth: true,
@@ -40,33 +18,29 @@ describe('account/read', () => {
   });
 
   it('ChatGPT auth: email and plan from the ID token, routing to the configured backend; account/updated after initialize', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
+    const home = await world.home({ signedIn: false });
     const email = uniqueEmail();
-    const tokens = await backend.issueTokens({ email, plan: 'pro' });
-    writeChatgptAuth(home, tokens);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const tokens = await world.signIn(home, { email, plan: 'pro' });
+    const h = await world.server({ home });
     expect((await h.client.next('account/updated')).params).toEqual({ authMode: 'chatgpt', planType: 'pro' });
-    const user = backend.users().find((u) => u.email === email)!;
+    const user = world.backend.users().find((u) => u.email === email)!;
     expect(await h.client.result('account/read', { refreshToken: true })).toEqual({
       account: { type: 'chatgpt', email, planType: 'pro', workspaceName: null },
       requiresOpenaiAuth: true,
       userId: user.userId,
       workspaceRouting: {
         chatgptAccountId: tokens.account_id,
-        backendOrigin: new URL(backend.chatgptBaseUrl).origin,
+        backendOrigin: new URL(world.backend.chatgptBaseUrl).origin,
         accountRoutingOverride: 'NO_CONSTRAINT',
       },
     });
-    expect(backend.requests({ path: '/oauth/token' })).toHaveLength(1);
+    expect(world.backend.requests({ path: '/oauth/token' })).toHaveLength(1);
   });
 });
 
 describe('account/login/start', () => {
   it('apiKey: stored in auth.json, then login/completed and account/updated', async () => {
-    const { client, home } = await start();
-    await client.initialize();
+    const { client, home } = await world.server({ signedIn: false });
     expect(await client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-test-key' })).toEqual({
       type: 'apiKey',
     });
@@ -90,8 +64,7 @@ describe('account/login/start', () => {
   });
 
   it('chatgptAuthTokens: held in memory, never written; a non-JWT is -32603', async () => {
-    const { client, home } = await start();
-    await client.initialize();
+    const { client, home } = await world.server({ signedIn: false });
     expect(
       (
         await client.call('account/login/start', {
@@ -101,7 +74,7 @@ describe('account/login/start', () => {
         })
       ).error,
     ).toEqual({ code: -32603, message: 'failed to set external auth: invalid ID token format' });
-    const tokens = await backend.issueTokens({ email: uniqueEmail(), plan: 'team' });
+    const tokens = await world.backend.issueTokens({ email: uniqueEmail(), plan: 'team' });
     expect(
       await client.result('account/login/start', {
         type: 'chatgptAuthTokens',
@@ -114,15 +87,15 @@ describe('account/login/start', () => {
   });
 
   it('chatgpt: the browser flow with PKCE and the loopback callback, against the dev sign-in page', async () => {
-    const { client, home } = await start();
-    await client.initialize();
+    const h = await world.server({ signedIn: false });
+    const { client, home } = h;
     const started = await client.result<{ type: string; loginId: string; authUrl: string }>(
       'account/login/start',
       { type: 'chatgpt' },
     );
     expect(started.type).toBe('chatgpt');
     const authUrl = new URL(started.authUrl);
-    expect(authUrl.origin + authUrl.pathname).toBe(`${backend.issuer}/oauth/authorize`);
+    expect(authUrl.origin + authUrl.pathname).toBe(`${world.backend.issuer}/oauth/authorize`);
     expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authUrl.searchParams.get('originator')).toBe('codex_ts_test');
     // The person signs in on the dev page; the page redirects to our loopback callback.
@@ -130,7 +103,7 @@ describe('account/login/start', () => {
     const email = uniqueEmail();
     form.set('email', email);
     form.set('plan', 'plus');
-    const signIn = await fetch(`${backend.issuer}/oauth/authorize`, {
+    const signIn = await fetch(`${world.backend.issuer}/oauth/authorize`, {
       method: 'POST',
       body: form,
       redirect: 'manual',
@@ -154,16 +127,15 @@ describe('account/login/start', () => {
     const stored = JSON.parse(readFileSync(join(home, 'auth.json'), 'utf8'));
     expect(stored.tokens.refresh_token).toEqual(expect.any(String));
     // Logs (debug level, JSON) and every message sent carry no credential.
-    const seen = h!.logs.join('') + JSON.stringify(client.raw);
+    const seen = h.logs.join('') + JSON.stringify(client.raw);
     for (const secret of [stored.tokens.refresh_token, stored.tokens.access_token, stored.tokens.id_token]) {
       expect(seen).not.toContain(secret);
     }
-    expect(h!.logs.join('')).not.toContain(authUrl.searchParams.get('state'));
+    expect(h.logs.join('')).not.toContain(authUrl.searchParams.get('state'));
   });
 
   it('chatgpt: a callback with the wrong state is refused and the login stays open; cancel ends it', async () => {
-    const { client } = await start();
-    await client.initialize();
+    const { client } = await world.server({ signedIn: false });
     const started = await client.result<{ loginId: string; authUrl: string }>('account/login/start', {
       type: 'chatgpt',
     });
@@ -190,13 +162,12 @@ describe('account/login/start', () => {
   });
 
   it('chatgptDeviceCode: user code, approval on the dev page, then signed in', async () => {
-    const { client } = await start();
-    await client.initialize();
+    const { client } = await world.server({ signedIn: false });
     const started = await client.result<{ loginId: string; verificationUrl: string; userCode: string }>(
       'account/login/start',
       { type: 'chatgptDeviceCode' },
     );
-    expect(started.verificationUrl).toBe(`${backend.issuer}/codex/device`);
+    expect(started.verificationUrl).toBe(`${world.backend.issuer}/codex/device`);
     const email = uniqueEmail();
     const approve = await fetch(started.verificationUrl, {
       method: 'POST',
@@ -215,18 +186,15 @@ describe('account/login/start', () => {
 
 describe('account/logout', () => {
   it('revokes the refresh token at the issuer, removes auth.json, and says so', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    const tokens = await backend.issueTokens({ email: uniqueEmail() });
-    writeChatgptAuth(home, tokens);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const home = await world.home({ signedIn: false });
+    const tokens = await world.signIn(home);
+    const h = await world.server({ home });
     await h.client.next('account/updated');
     expect(await h.client.result('account/logout')).toEqual({});
     expect((await h.client.next('account/updated')).params).toEqual({ authMode: null, planType: null });
-    expect(backend.requests({ path: '/oauth/revoke' }).map((r) => r.status)).toEqual([200]);
+    expect(world.backend.requests({ path: '/oauth/revoke' }).map((r) => r.status)).toEqual([200]);
     expect(existsSync(join(home, 'auth.json'))).toBe(false);
-    const refresh = await fetch(backend.tokenUrl, {
+    const refresh = await fetch(world.backend.tokenUrl, {
       method: 'POST',
       body: new URLSearchParams({
         grant_type: 'refresh_token',
@@ -240,11 +208,7 @@ describe('account/logout', () => {
 
 describe('account/agentIdentity/read (experimental)', () => {
   it('reports the identity state and never a secret', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize({ experimentalApi: true });
+    const h = await world.server({ flag: true, experimentalApi: true });
     expect(await h.client.result('account/agentIdentity/read')).toEqual({
       enabled: true,
       state: 'unregistered',
@@ -258,7 +222,7 @@ describe('account/agentIdentity/read (experimental)', () => {
     expect(after).toEqual({
       enabled: true,
       state: 'active',
-      agentRuntimeId: backend.identities()[backend.identities().length - 1]!.agentRuntimeId,
+      agentRuntimeId: world.backend.identities()[world.backend.identities().length - 1]!.agentRuntimeId,
       backgroundTask: true,
       fallbackReason: null,
       fallbackSince: null,

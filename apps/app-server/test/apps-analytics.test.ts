@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
-
-async function chatgpt(flag: boolean, extra = ''): Promise<Harness> {
-  const home = tempHome();
-  writeConfig(home, backend, flag, extra);
-  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-  h = await harness(home, backendEnv(backend, home));
-  await h.client.initialize();
-  return h;
-}
+const world = useDevWorld();
 
 describe('app/list', () => {
   it('merges the connector directory (backend-client) with the codex_apps MCP tools, paginated, over the background task; app/list/updated', async () => {
-    const { client } = await chatgpt(true);
+    const { client } = await world.server({ flag: true });
     const all = await client.result<{ data: Array<{ id: string; name: string; isAccessible: boolean }> }>(
       'app/list',
       {},
@@ -67,7 +43,7 @@ describe('app/list', () => {
       data: [all.data[1], all.data[2]],
       nextCursor: null,
     });
-    const mcp = backend
+    const mcp = world.backend
       .requests()
       .filter((r) => r.path === '/backend-api/wham/apps' || r.path.startsWith('/backend-api/connectors/'));
     expect(mcp.some((r) => r.path === '/backend-api/connectors/directory/list')).toBe(true);
@@ -76,24 +52,20 @@ describe('app/list', () => {
   });
 
   it('with an API key there are no apps and nothing reaches the backend', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ flag: true, signedIn: false });
     await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-test' });
     expect(await h.client.result('app/list', {})).toEqual({ data: [], nextCursor: null });
-    expect(backend.requests()).toEqual([]);
+    expect(world.backend.requests()).toEqual([]);
   });
 });
 
 describe('analytics', () => {
   it('codex_thread_initialized at thread start, flushed at shutdown with the background task', async () => {
-    const { client } = await chatgpt(true);
-    const before = backend.analyticsEvents().length;
+    const { client, close } = await world.server({ flag: true });
+    const before = world.backend.analyticsEvents().length;
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
-    await h!.close();
-    h = undefined;
-    const events = backend.analyticsEvents().slice(before) as Array<{
+    await close();
+    const events = world.backend.analyticsEvents().slice(before) as Array<{
       event_type: string;
       event_params: Record<string, unknown>;
     }>;
@@ -111,17 +83,16 @@ describe('analytics', () => {
         }),
       },
     ]);
-    const posts = backend.requests({ path: '/backend-api/codex/analytics-events/events' });
+    const posts = world.backend.requests({ path: '/backend-api/codex/analytics-events/events' });
     expect(posts.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
       [202, 'assertion', 'background'],
     ]);
   });
 
   it('analytics.enabled = false: nothing is sent', async () => {
-    const { client } = await chatgpt(false, '[analytics]\nenabled = false');
+    const { client, close } = await world.server({ extra: '[analytics]\nenabled = false' });
     await client.result('thread/start', {});
-    await h!.close();
-    h = undefined;
-    expect(backend.requests({ path: '/backend-api/codex/analytics-events/events' })).toEqual([]);
+    await close();
+    expect(world.backend.requests({ path: '/backend-api/codex/analytics-events/events' })).toEqual([]);
   });
 });

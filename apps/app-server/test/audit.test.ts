@@ -1,28 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditRow, isBootstrap } from './support/audit.js';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld, type WorldServer } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-});
+const world = useDevWorld();
 
 /** A stand-in for the OpenAI API's `POST /responses`: records the Authorization header, answers one short turn. */
 async function fakeResponsesApi(): Promise<{
@@ -68,7 +50,7 @@ async function fakeResponsesApi(): Promise<{
 
 const input = (text: string) => [{ type: 'text', text, text_elements: [] }];
 
-async function turn(h: Harness, threadId: string, text: string): Promise<void> {
+async function turn(h: WorldServer, threadId: string, text: string): Promise<void> {
   const done = h.client.next('turn/completed');
   await h.client.result('turn/start', { threadId, input: input(text) });
   const { params } = await done;
@@ -80,10 +62,7 @@ async function turn(h: Harness, threadId: string, text: string): Promise<void> {
  * thread/resume in a new server process on the same CODEX_HOME and another turn.
  */
 async function session(home: string, chatgpt = true): Promise<void> {
-  const env = backendEnv(backend, home);
-  const a = await harness(home, env);
-  open.push(a);
-  await a.client.initialize();
+  const a = await world.server({ home });
   await a.client.result('account/read', {});
   if (chatgpt) await a.client.result('account/rateLimits/read');
   await a.client.result('configRequirements/read');
@@ -93,25 +72,18 @@ async function session(home: string, chatgpt = true): Promise<void> {
   await turn(a, thread.id, 'first turn');
   await turn(a, thread.id, 'second turn');
   await a.close();
-  open.splice(open.indexOf(a), 1);
 
-  const b = await harness(home, env);
-  open.push(b);
-  await b.client.initialize();
+  const b = await world.server({ home });
   await b.client.result('thread/resume', { threadId: thread.id });
   await b.client.result('app/list', {});
   await turn(b, thread.id, 'after resume');
   await b.close();
-  open.splice(open.indexOf(b), 1);
 }
 
 describe('audit: what the backend saw over a whole session', () => {
   it('flag on: an accepted AgentAssertion on every call except bootstrap: turns with the thread task, the rest with the background task', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    await session(home);
-    const calls = backend.requests().filter((r) => !isBootstrap(r));
+    await session(await world.home({ flag: true }));
+    const calls = world.backend.requests().filter((r) => !isBootstrap(r));
     expect(calls.length).toBeGreaterThan(4);
     const unsigned = calls.filter((r) => r.authScheme !== 'assertion' || r.status >= 400);
     expect(unsigned.map(auditRow)).toEqual([]);
@@ -133,7 +105,7 @@ describe('audit: what the backend saw over a whole session', () => {
     );
     // Bootstrap, each once: the biscuit (bearer), the identity (biscuit), the background and the thread task
     // (signature); the resumed thread reused its persisted task.
-    const bootstrap = backend.requests().filter(isBootstrap);
+    const bootstrap = world.backend.requests().filter(isBootstrap);
     expect(
       bootstrap
         .map((r) => `${r.method} ${r.path.replace(/agent_[0-9a-f]+/, 'R')} ${r.authScheme} ${r.status}`)
@@ -147,11 +119,8 @@ describe('audit: what the backend saw over a whole session', () => {
   });
 
   it('flag off: bearer on every call, nothing registered', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    await session(home);
-    const calls = backend.requests();
+    await session(await world.home());
+    const calls = world.backend.requests();
     expect(calls.length).toBeGreaterThan(4);
     expect(calls.filter((r) => r.authScheme !== 'bearer' || r.status >= 400).map(auditRow)).toEqual([]);
     expect(calls.filter(isBootstrap)).toEqual([]);
@@ -160,15 +129,12 @@ describe('audit: what the backend saw over a whole session', () => {
   it('API key: no ChatGPT credential anywhere (turns carry the key to the API; the ChatGPT backend is not called)', async () => {
     const api = await fakeResponsesApi();
     try {
-      const home = tempHome();
-      writeConfig(home, backend, true, `openai_base_url = "${api.url}"`);
-      const h = await harness(home, backendEnv(backend, home));
-      await h.client.initialize();
+      const h = await world.server({ flag: true, extra: `openai_base_url = "${api.url}"`, signedIn: false });
       await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-audit' });
       await h.close();
-      await session(home, false);
+      await session(h.home, false);
       expect(api.authorizations).toEqual(['Bearer sk-audit', 'Bearer sk-audit', 'Bearer sk-audit']);
-      expect(backend.requests().map(auditRow)).toEqual([]);
+      expect(world.backend.requests().map(auditRow)).toEqual([]);
     } finally {
       await api.close();
     }

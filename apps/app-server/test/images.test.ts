@@ -1,22 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld, type WorldServer } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
+const world = useDevWorld();
 
 /** A 2×2 PNG. */
 const PNG_B64 =
@@ -32,33 +19,30 @@ const wrapped = (n: number, path: string, inner: unknown) => [
   text('</image>'),
 ];
 
-interface Served extends Harness {
-  home: string;
+interface Served extends WorldServer {
   /** A workspace with `shot.png` (the PNG) and `notes.txt` (not an image). */
   cwd: string;
 }
 
-async function serve(home = tempHome()): Promise<Served> {
-  writeConfig(home, backend, true);
-  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-  const h = await harness(home, backendEnv(backend, home));
-  await h.client.initialize();
-  const cwd = join(home, 'workspace');
+/** A server on a fresh signed-in home (flag on), or on `home` as it is. */
+async function serve(home?: string): Promise<Served> {
+  const h = await world.server(home === undefined ? { flag: true } : { home });
+  const cwd = join(h.home, 'workspace');
   mkdirSync(cwd, { recursive: true });
   writeFileSync(join(cwd, 'shot.png'), PNG);
   writeFileSync(join(cwd, 'notes.txt'), 'private notes, not an image\n');
-  return { ...h, home, cwd };
+  return { ...h, cwd };
 }
 
 /** Runs one turn; its agent message and the user content the model received (the request's last input item). */
-async function turn(h: Harness, threadId: string, input: unknown[]) {
-  const before = backend.modelRequests().length;
+async function turn(h: WorldServer, threadId: string, input: unknown[]) {
+  const before = world.backend.modelRequests().length;
   const { turn } = await h.client.result<{ turn: { id: string } }>('turn/start', { threadId, input });
   const done = await h.client.next(
     'turn/completed',
     (p) => (p as { turn: { id: string } }).turn.id === turn.id,
   );
-  const requests = backend.modelRequests().slice(before);
+  const requests = world.backend.modelRequests().slice(before);
   expect(requests).toHaveLength(1);
   const { items } = (done.params as { turn: { items: Array<{ text: string }> } }).turn;
   return { id: turn.id, answer: items[0]?.text, input: requests[0]!.input, sent: requests[0]!.input.at(-1) };
@@ -143,7 +127,7 @@ describe('image input in turn/start', () => {
         ),
       ),
     });
-    const bodies = JSON.stringify(backend.modelRequests());
+    const bodies = JSON.stringify(world.backend.modelRequests());
     expect(bodies).not.toContain('private notes');
     expect(bodies).not.toContain(Buffer.from('private notes').toString('base64').slice(0, 16));
   });
@@ -190,7 +174,7 @@ describe('image input in turn/start', () => {
         message: `Invalid request: unknown variant \`${type}\`, expected one of \`text\`, \`image\`, \`localImage\``,
       });
     }
-    expect(backend.modelRequests()).toEqual([]);
+    expect(world.backend.modelRequests()).toEqual([]);
   });
 });
 
@@ -254,7 +238,7 @@ describe('images in the thread', () => {
     const textOnly = await turn(h, thread.id, [{ type: 'text', text: 'hi', text_elements: [] }]);
     await h.close();
     const counts = (
-      backend.analyticsEvents() as Array<{ event_type: string; event_params: Record<string, unknown> }>
+      world.backend.analyticsEvents() as Array<{ event_type: string; event_params: Record<string, unknown> }>
     )
       .filter((e) => e.event_type === 'codex_turn_event' && e.event_params.thread_id === thread.id)
       .map((e) => [e.event_params.turn_id, e.event_params.num_input_images]);

@@ -1,31 +1,12 @@
 import { BUNDLED_MODELS } from '@codex-ts/model-provider';
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
+const world = useDevWorld();
 
 describe('model/list', () => {
   it('ChatGPT auth: the backend models as upstream Models, paginated, over the background task', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ flag: true });
     const page = await h.client.result('model/list', { limit: 1 });
     expect(page).toEqual({
       data: [
@@ -83,20 +64,17 @@ describe('model/list', () => {
       ],
       nextCursor: null,
     });
-    const calls = backend.requests({ path: '/backend-api/codex/models' });
+    const calls = world.backend.requests({ path: '/backend-api/codex/models' });
     expect(calls.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
       [200, 'assertion', 'background'],
     ]);
   });
 
   it('API key: the bundled list, and the ChatGPT backend is not asked', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ signedIn: false });
     await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-models' });
     const all = await h.client.result<{ data: Array<{ id: string }> }>('model/list', { includeHidden: true });
     expect(all.data.map((m) => m.id).sort()).toEqual(BUNDLED_MODELS.map((m) => m.slug).sort());
-    expect(backend.requests()).toEqual([]);
+    expect(world.backend.requests()).toEqual([]);
   });
 });

@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
+const world = useDevWorld();
 
 describe('account/rateLimits/read', () => {
   it('ChatGPT auth: backend-client’s /wham/usage over the background task, as upstream’s snapshot', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    const tokens = await backend.issueTokens({ email: uniqueEmail(), plan: 'plus' });
-    writeChatgptAuth(home, tokens);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const home = await world.home({ flag: true, signedIn: false });
+    const tokens = await world.signIn(home, { plan: 'plus' });
+    const h = await world.server({ home });
     const res = await h.client.result<Record<string, unknown>>('account/rateLimits/read');
     const window = (mins: number) => ({
       usedPercent: 0,
@@ -53,18 +35,14 @@ describe('account/rateLimits/read', () => {
       rateLimitUpsell: null,
     });
     for (const path of ['/backend-api/wham/usage', '/backend-api/wham/rate-limit-reset-credits']) {
-      expect(backend.requests({ path }).map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
+      expect(world.backend.requests({ path }).map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
         [200, 'assertion', 'background'],
       ]);
     }
   });
 
   it('a business member: the individual share of the workspace’s credits', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail(), plan: 'business' }));
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ plan: 'business' });
     const res = await h.client.result<{ rateLimits: Record<string, unknown> }>('account/rateLimits/read');
     expect(res.rateLimits).toMatchObject({
       planType: 'business',
@@ -74,11 +52,7 @@ describe('account/rateLimits/read', () => {
   });
 
   it('a turn’s rate-limit data becomes account/rateLimits/updated', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail(), plan: 'plus' }));
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ plan: 'plus' });
     const { thread } = await h.client.result<{ thread: { id: string } }>('thread/start', {});
     await h.client.result('turn/start', {
       threadId: thread.id,
@@ -104,15 +78,12 @@ describe('account/rateLimits/read', () => {
   });
 
   it('API key: -32600 as upstream, and nothing is asked', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ signedIn: false });
     await h.client.result('account/login/start', { type: 'apiKey', apiKey: 'sk-rl' });
     expect((await h.client.call('account/rateLimits/read')).error).toEqual({
       code: -32600,
       message: 'codex account authentication required to read rate limits',
     });
-    expect(backend.requests()).toEqual([]);
+    expect(world.backend.requests()).toEqual([]);
   });
 });

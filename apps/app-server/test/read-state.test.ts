@@ -2,21 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { needsAttention, publishTurn } from '../src/threads/read-state.js';
 import type { ReadReceipt, Turn } from '../src/threads/thread-model.js';
-import {
-  backendEnv,
-  type DevBackend,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
+const world = useDevWorld();
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
@@ -25,18 +13,9 @@ interface ReadState {
   revision: string;
 }
 
-async function serverOn(home: string) {
-  const h = await harness(home, backendEnv(backend, home));
-  await h.client.initialize({ experimentalApi: true });
-  return h;
-}
-
 describe('read state (thread/read, thread/list, thread/readState/update)', () => {
   it('a finished turn is unread until marked; marks need the latest revision; all of it survives a new process', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false, 'model = "dev-echo"');
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    const a = await serverOn(home);
+    const a = await world.server({ extra: 'model = "dev-echo"', experimentalApi: true });
     const { thread } = await a.client.result<{ thread: { id: string; path: string } }>('thread/start', {
       cwd: '/tmp',
     });
@@ -94,7 +73,7 @@ describe('read state (thread/read, thread/list, thread/readState/update)', () =>
     await a.close();
 
     // A new process: the thread is stored, not loaded; its receipt is read back from the rollout.
-    const b = await serverOn(home);
+    const b = await world.server({ home: a.home, experimentalApi: true });
     expect(await read(b.client)).toEqual(marked.readState);
     const list = await b.client.result<{ readStates: Record<string, ReadState> }>('thread/list', {});
     expect(list.readStates).toEqual({ [thread.id]: marked.readState });
@@ -108,10 +87,7 @@ describe('read state (thread/read, thread/list, thread/readState/update)', () =>
   });
 
   it('thread/readState/update is experimental', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    const h = await harness(home, backendEnv(backend, home));
-    await h.client.initialize();
+    const h = await world.server({ signedIn: false });
     expect(
       (
         await h.client.call('thread/readState/update', {

@@ -1,26 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { AppServer, createLogger } from '../src/index.js';
-import {
-  backendEnv,
-  type DevBackend,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let server: AppServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const world = useDevWorld();
 
 /** A websocket JSON-RPC client: calls resolve with their reply; notifications can be awaited by method. */
 async function wsClient(url: string) {
@@ -69,18 +51,12 @@ const INIT = { clientInfo: { name: 'reliability', version: '1' } };
 
 describe('reliability', () => {
   it('a client that disconnects mid-turn: the turn finishes and is persisted; another client sees it', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    server = await AppServer.create({
-      env: backendEnv(backend, home),
-      logger: createLogger({ format: 'json', write: () => {} }),
-    });
+    const { server } = await world.server({ flag: true, initialize: false });
     const { url } = await server.listen('127.0.0.1', 0);
     const a = await wsClient(url);
     await a.call('initialize', INIT);
     const { thread } = (await a.call('thread/start', {})).result as { thread: { id: string } };
-    backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 1500 });
+    world.backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 1500 });
     await a.call('turn/start', {
       threadId: thread.id,
       input: [{ type: 'text', text: 'still here?', text_elements: [] }],

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
+const world = useDevWorld();
 
 interface Enrollment {
   server_id: string;
@@ -31,7 +16,7 @@ interface Enrollment {
 }
 
 async function enrollments(): Promise<Enrollment[]> {
-  return (await (await fetch(`${backend.url}/dev/remote-control`)).json()) as Enrollment[];
+  return (await (await fetch(`${world.backend.url}/dev/remote-control`)).json()) as Enrollment[];
 }
 
 /** Reads the backend's record until `test` holds (each read is a loopback request, no timer). */
@@ -42,12 +27,11 @@ async function until<T>(read: () => Promise<T>, test: (v: T) => boolean): Promis
   }
 }
 
+const BACKOFF = { remoteControlBackoffMs: { base: 1, cap: 5 } };
+
 describe('remote control (experimental)', () => {
   it('enrolls and connects with the background task, carries a remote client’s JSON-RPC both ways, disables', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    h = await harness(home, backendEnv(backend, home), { remoteControlBackoffMs: { base: 1, cap: 5 } });
+    const h = await world.server({ flag: true, initialize: false, serverOptions: BACKOFF });
     const { client } = h;
     expect((await client.call('remoteControl/enable')).error?.message).toBe('Not initialized');
     await client.initialize({ experimentalApi: true });
@@ -64,8 +48,8 @@ describe('remote control (experimental)', () => {
     const installationId = h.server.context.installationId;
     const enrollment = (await enrollments()).find((e) => e.installation_id === installationId)!;
     const calls = [
-      ...backend.requests({ path: '/backend-api/wham/remote/control/server/enroll' }),
-      ...backend.requests({ path: '/backend-api/wham/remote/control/server' }),
+      ...world.backend.requests({ path: '/backend-api/wham/remote/control/server/enroll' }),
+      ...world.backend.requests({ path: '/backend-api/wham/remote/control/server' }),
     ];
     expect(calls.map((r) => [r.method, r.status, r.authScheme, r.taskKind])).toEqual([
       ['POST', 200, 'assertion', 'background'],
@@ -73,7 +57,7 @@ describe('remote control (experimental)', () => {
     ]);
 
     const send = (message: unknown) =>
-      fetch(`${backend.url}/dev/remote-control/send`, {
+      fetch(`${world.backend.url}/dev/remote-control/send`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ server_id: enrollment.server_id, client_id: 'phone-1', message }),
@@ -97,22 +81,18 @@ describe('remote control (experimental)', () => {
   });
 
   it('reconnects with backoff when the backend refuses the socket', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    h = await harness(home, backendEnv(backend, home), { remoteControlBackoffMs: { base: 1, cap: 5 } });
-    backend.injectFault({ path: '/backend-api/wham/remote/control/server', status: 503, count: 2 });
+    const h = await world.server({ initialize: false, serverOptions: BACKOFF });
+    world.backend.injectFault({ path: '/backend-api/wham/remote/control/server', status: 503, count: 2 });
     await h.client.initialize({ experimentalApi: true });
     await h.client.result('remoteControl/enable');
     await h.client.next('remoteControl/status/changed', (p) => p.status === 'connected');
-    const upgrades = backend.requests({ path: '/backend-api/wham/remote/control/server' });
+    const upgrades = world.backend.requests({ path: '/backend-api/wham/remote/control/server' });
     expect(upgrades.map((r) => r.status)).toEqual([503, 503, 101]);
     expect(upgrades.at(-1)).toMatchObject({ authScheme: 'bearer' });
   });
 
   it('is experimental', async () => {
-    h = await harness(tempHome());
-    await h.client.initialize();
+    const h = await world.server({ signedIn: false });
     expect((await h.client.call('remoteControl/enable')).error).toEqual({
       code: -32600,
       message: 'remoteControl/enable requires experimentalApi capability',

@@ -3,19 +3,9 @@ import type { ThreadRecord } from '../src/threads/thread-model.js';
 import { toWireThread } from '../src/threads/thread-wire.js';
 import { ContextWindowLookup, modelContextWindow } from '../src/turns/context-window.js';
 import { wireTurn } from '../src/turns/turn-wire.js';
-import {
-  backendEnv,
-  type DevBackend,
-  harness,
-  tempHome,
-  useDevBackend,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
+const world = useDevWorld();
 
 interface Shown {
   id: string;
@@ -26,10 +16,7 @@ interface Shown {
 
 describe('a thread’s environment and live capability', () => {
   it('a loaded thread has its cwd as environment and takes input; a stored one has neither; a listing reports no capability', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    const a = await harness(home, backendEnv(backend, home));
-    await a.client.initialize();
+    const a = await world.server({ signedIn: false });
     const { thread } = await a.client.result<{ thread: Shown }>('thread/start', { cwd: '/srv/work' });
     const env = [{ environmentId: 'local', cwd: '/srv/work', runtimeWorkspaceRoots: ['/srv/work'] }];
     const pick = (t: Shown) => ({
@@ -44,8 +31,7 @@ describe('a thread’s environment and live capability', () => {
     ]);
     await a.close();
 
-    const b = await harness(home, backendEnv(backend, home));
-    await b.client.initialize();
+    const b = await world.server({ home: a.home });
     const stored = (await b.client.result<{ thread: Shown }>('thread/read', { threadId: thread.id })).thread;
     expect(pick(stored)).toEqual({
       status: { type: 'notLoaded' },

@@ -1,35 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RolloutWriteError } from '../src/index.js';
 import { RolloutWriter, readRollout, rolloutLine } from '../src/threads/rollout.js';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
+import { tempHome } from './support/fixture.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-});
-
-async function serverOn(home: string): Promise<Harness> {
-  const h = await harness(home, backendEnv(backend, home));
-  open.push(h);
-  await h.client.initialize();
-  return h;
-}
+const world = useDevWorld();
 
 interface WireThread {
   id: string;
@@ -43,9 +19,7 @@ interface WireThread {
 
 describe('thread/start', () => {
   it('answers with the thread and its settings, then thread/started; the rollout starts with session_meta', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false, 'model = "gpt-dev"');
-    const { client } = await serverOn(home);
+    const { client, home } = await world.server({ extra: 'model = "gpt-dev"', signedIn: false });
     const res = await client.result<{ thread: WireThread } & Record<string, unknown>>('thread/start', {
       cwd: '/tmp',
     });
@@ -116,9 +90,7 @@ describe('thread/start', () => {
 
 describe('thread/list, read, archive, unarchive', () => {
   it('lists newest first with a cursor, reads, archives and brings back', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    const { client } = await serverOn(home);
+    const { client } = await world.server({ signedIn: false });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
       ids.push((await client.result<{ thread: WireThread }>('thread/start', {})).thread.id);
@@ -170,10 +142,7 @@ describe('thread/list, read, archive, unarchive', () => {
 
 describe('persistence across processes', () => {
   it('flag on: the thread task is prewarmed, persisted, and restored on resume by a new server (no new registration)', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    const a = await serverOn(home);
+    const a = await world.server({ flag: true });
     const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
     const persisted = await new Promise<unknown>((resolve) =>
       a.server.context.auth.onThreadTask((id, t) => {
@@ -188,7 +157,7 @@ describe('persistence across processes', () => {
     expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
     const task = lines[1].payload;
     expect(task).toEqual(persisted);
-    const registered = backend.tasks().filter((t) => t.externalTaskRef === thread.id);
+    const registered = world.backend.tasks().filter((t) => t.externalTaskRef === thread.id);
     expect(registered).toHaveLength(1);
     expect(task).toEqual({
       agentRuntimeId: registered[0]!.agentRuntimeId,
@@ -197,44 +166,36 @@ describe('persistence across processes', () => {
       registeredAt: expect.any(String),
     });
     await a.close();
-    open.splice(open.indexOf(a), 1);
 
-    const b = await serverOn(home);
+    const b = await world.server({ home: a.home });
     const resumed = await b.client.result<{ thread: WireThread }>('thread/resume', { threadId: thread.id });
     expect(resumed.thread).toMatchObject({ id: thread.id, status: { type: 'idle' } });
-    expect(backend.tasks().filter((t) => t.externalTaskRef === thread.id)).toHaveLength(1);
+    expect(world.backend.tasks().filter((t) => t.externalTaskRef === thread.id)).toHaveLength(1);
     expect(b.logs.some((l) => l.includes('"restoredTask":true'))).toBe(true);
   });
 
   it('shutdown right after thread/start still persists the thread task registered in flight', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, true);
-    writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-    const a = await serverOn(home);
+    const a = await world.server({ flag: true });
     const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
     await a.close();
-    open.splice(open.indexOf(a), 1);
     const lines = readFileSync(thread.path, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['session_meta', 'thread_task']);
     expect(lines[1].payload.taskId).toBe(
-      backend.tasks().find((t) => t.externalTaskRef === thread.id)?.taskId,
+      world.backend.tasks().find((t) => t.externalTaskRef === thread.id)?.taskId,
     );
   });
 
   it('a corrupt rollout: that thread errors, the others load', async () => {
-    const home = tempHome();
-    writeConfig(home, backend, false);
-    const a = await serverOn(home);
+    const a = await world.server({ signedIn: false });
     const good = (await a.client.result<{ thread: WireThread }>('thread/start', {})).thread;
     const bad = (await a.client.result<{ thread: WireThread }>('thread/start', {})).thread;
     await a.close();
-    open.splice(open.indexOf(a), 1);
     writeFileSync(bad.path, `${readFileSync(bad.path, 'utf8')}{torn\n{"type":"turn","payload":{}}\n`);
 
-    const b = await serverOn(home);
+    const b = await world.server({ home: a.home });
     expect((await b.client.result<{ data: WireThread[] }>('thread/list', {})).data.map((t) => t.id)).toEqual([
       good.id,
     ]);

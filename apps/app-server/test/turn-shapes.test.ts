@@ -1,32 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
+const world = useDevWorld();
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
 type Params = Record<string, unknown> & { item?: Record<string, unknown> };
 
-async function server() {
-  const home = tempHome();
-  writeConfig(home, backend, false, 'model = "dev-echo"');
-  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-  const h = await harness(home, backendEnv(backend, home));
-  await h.client.initialize();
-  return h;
-}
+const server = () => world.server({ extra: 'model = "dev-echo"' });
 
 describe('a turn’s items, as upstream times and ids them', () => {
   it('items carry their start and completion times, the client’s message id, and thread/read gives them back whole', async () => {

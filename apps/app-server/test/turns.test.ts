@@ -1,39 +1,15 @@
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { FAILING_MODEL } from '@codex-ts/dev-backend';
 import { describe, expect, it } from 'vitest';
-import {
-  backendEnv,
-  type DevBackend,
-  type Harness,
-  harness,
-  tempHome,
-  uniqueEmail,
-  useDevBackend,
-  writeChatgptAuth,
-  writeConfig,
-} from './support/fixture.js';
+import { useDevWorld } from './support/dev-world.js';
 
-let backend: DevBackend;
-useDevBackend((b) => {
-  backend = b;
-});
-
-let h: Harness | undefined;
-
-async function chatgptServer(flag: boolean, extra = ''): Promise<Harness> {
-  const home = tempHome();
-  writeConfig(home, backend, flag, extra);
-  writeChatgptAuth(home, await backend.issueTokens({ email: uniqueEmail() }));
-  h = await harness(home, backendEnv(backend, home));
-  await h.client.initialize();
-  return h;
-}
+const world = useDevWorld();
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
 describe('turn/start', () => {
   it('streams a turn in upstream order; deltas add up to the agent message; the turn is persisted', async () => {
-    const { client } = await chatgptServer(true);
+    const { client } = await world.server({ flag: true });
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
     const res = await client.result<{ turn: Record<string, unknown> }>('turn/start', {
       threadId: thread.id,
@@ -107,7 +83,7 @@ describe('turn/start', () => {
         durationMs: expect.any(Number),
       },
     });
-    const responses = backend.requests({ path: '/backend-api/codex/responses' });
+    const responses = world.backend.requests({ path: '/backend-api/codex/responses' });
     expect(responses.map((r) => [r.status, r.authScheme, r.taskKind])).toEqual([
       [200, 'assertion', 'thread'],
     ]);
@@ -125,7 +101,7 @@ describe('turn/start', () => {
   it('a failed response fails the turn with an error notification (willRetry false)', {
     timeout: 60_000,
   }, async () => {
-    const { client } = await chatgptServer(false);
+    const { client } = await world.server();
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {
       model: FAILING_MODEL,
     });
@@ -138,15 +114,15 @@ describe('turn/start', () => {
     });
     const done = await client.next('turn/completed');
     expect(done.params).toMatchObject({ turn: { status: 'failed', error: { message: expect.any(String) } } });
-    expect(backend.requests({ path: '/backend-api/codex/responses' })[0]).toMatchObject({
+    expect(world.backend.requests({ path: '/backend-api/codex/responses' })[0]).toMatchObject({
       authScheme: 'bearer',
     });
   });
 
   it('turn/interrupt cancels the stream: the turn completes as interrupted', async () => {
-    const { client } = await chatgptServer(false);
+    const { client } = await world.server();
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
-    backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 60_000 });
+    world.backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 60_000 });
     const { turn } = await client.result<{ turn: { id: string } }>('turn/start', {
       threadId: thread.id,
       input: text('x'),
@@ -158,8 +134,8 @@ describe('turn/start', () => {
   });
 
   it('flag on and the thread task cannot be registered: the turn fails with a typed retryable error, no model call', async () => {
-    const { client } = await chatgptServer(true);
-    backend.injectFault({ path: '/backend-api/v1/agent/*/task/register', status: 500, count: 50 });
+    const { client } = await world.server({ flag: true });
+    world.backend.injectFault({ path: '/backend-api/v1/agent/*/task/register', status: 500, count: 50 });
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
     await client.result('turn/start', { threadId: thread.id, input: text('x') });
     const err = await client.next('error');
@@ -171,13 +147,13 @@ describe('turn/start', () => {
       },
     });
     expect((await client.next('turn/completed')).params).toMatchObject({ turn: { status: 'failed' } });
-    expect(backend.requests({ path: '/backend-api/codex/responses' })).toEqual([]);
+    expect(world.backend.requests({ path: '/backend-api/codex/responses' })).toEqual([]);
   });
 
   it('a backend that drops the stream: error willRetry true, then the turn completes', async () => {
-    const { client } = await chatgptServer(false);
+    const { client } = await world.server();
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
-    backend.injectFault({ path: '/backend-api/codex/responses', drop: true, count: 1 });
+    world.backend.injectFault({ path: '/backend-api/codex/responses', drop: true, count: 1 });
     await client.result('turn/start', { threadId: thread.id, input: text('again') });
     const err = await client.next('error');
     expect(err.params).toMatchObject({ willRetry: true });
@@ -187,7 +163,7 @@ describe('turn/start', () => {
   });
 
   it('a rollout append that fails: turn/completed first, then an error naming the write; earlier lines intact', async () => {
-    const { client, server } = await chatgptServer(false);
+    const { client, server } = await world.server();
     const { thread } = await client.result<{ thread: { id: string; path: string } }>('thread/start', {});
     await client.result('turn/start', { threadId: thread.id, input: text('kept') });
     await client.next('turn/completed');

@@ -1,28 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
-import { afterAll, beforeAll, beforeEach, onTestFinished } from 'vitest';
+import type { DevBackend, DevTokens } from '@codex-ts/dev-backend';
+import { onTestFinished } from 'vitest';
 import { AppServer, type AppServerOptions, createLogger } from '../../src/index.js';
 import { TestClient } from './client.js';
-
-export { type DevBackend, type DevTokens, startDevBackend };
-
-/** One dev backend per test file, reset before each test. */
-export function useDevBackend(bind: (backend: DevBackend) => void): void {
-  let backend: DevBackend | undefined;
-  beforeAll(async () => {
-    backend = await startDevBackend();
-    bind(backend);
-  });
-  afterAll(async () => {
-    await backend?.close();
-  });
-  beforeEach(() => {
-    backend?.clearFaults();
-    backend?.clearRequests();
-  });
-}
 
 let counter = 0;
 export function uniqueEmail(): string {
