@@ -5,8 +5,7 @@ const base = { slug: 'gpt-x', display_name: 'GPT X', priority: 1, visibility: 'l
 
 describe('model info: the catalog fields model/list reports', () => {
   it('reads upgrade, service tiers, availability notice, access programs, specialty and multi-agent version', () => {
-    const info = modelInfoSchema.parse({
-      ...base,
+    const catalog = {
       upgrade: {
         model: 'gpt-y',
         migration_markdown: 'Move to Y',
@@ -21,24 +20,10 @@ describe('model info: the catalog fields model/list reports', () => {
       available_access_programs: { cyber: ['standard'] },
       model_specialty: 'coding',
       multi_agent_version: 'v2',
-    });
-    expect(info).toEqual({
-      ...base,
-      upgrade: {
-        model: 'gpt-y',
-        migration_markdown: 'Move to Y',
-        upgrade_copy: 'Try Y',
-        model_link: 'https://y',
-        retirement_at: 1800000000,
-      },
-      additional_speed_tiers: ['fast'],
-      service_tiers: [{ id: 'priority', name: 'Fast', description: 'Quicker' }],
-      default_service_tier: 'priority',
-      availability_nux: { message: 'Now available' },
-      available_access_programs: { cyber: ['standard'] },
-      model_specialty: 'coding',
-      multi_agent_version: 'v2',
-    });
+    };
+    // A deep copy in: what comes out is the catalog as sent, nothing dropped or renamed.
+    const info = modelInfoSchema.parse(structuredClone({ ...base, ...catalog }));
+    expect(info).toEqual({ ...base, ...catalog });
   });
 
   it('a catalog field of the wrong shape fails the model', () => {
