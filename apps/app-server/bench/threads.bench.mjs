@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startDevBackend } from '@codex-ts/dev-backend';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { AppServer, createLogger } from '../dist/index.js';
 
 const backend = await startDevBackend();
@@ -16,13 +17,9 @@ writeFileSync(
   `chatgpt_base_url = "${backend.chatgptBaseUrl}"\n[features]\nuse_agent_identity = true\n`,
 );
 const t = await backend.issueTokens({ email: 'threads-bench@example.com' });
-writeFileSync(
-  join(home, 'auth.json'),
-  JSON.stringify({ OPENAI_API_KEY: null, tokens: t, last_refresh: new Date().toISOString() }),
-  {
-    mode: 0o600,
-  },
-);
+writeFileSync(join(home, 'auth.json'), JSON.stringify(chatgptAuthJson(t)), {
+  mode: 0o600,
+});
 const server = await AppServer.create({
   env: { CODEX_HOME: home, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl },
   logger: createLogger({ format: 'json', level: 'error', write: () => {} }),

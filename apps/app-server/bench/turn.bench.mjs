@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { AuthManager } from '@codex-ts/login';
 import { createModelSession, providerAuth, resolveModelProvider } from '@codex-ts/model-provider';
 import { AppServer, createLogger } from '../dist/index.js';
@@ -22,13 +23,9 @@ writeFileSync(
   join(home, 'config.toml'),
   `chatgpt_base_url = "${backend.chatgptBaseUrl}"\n[features]\nuse_agent_identity = true\n`,
 );
-writeFileSync(
-  join(home, 'auth.json'),
-  JSON.stringify({ OPENAI_API_KEY: null, tokens: backend.tokens, last_refresh: new Date().toISOString() }),
-  {
-    mode: 0o600,
-  },
-);
+writeFileSync(join(home, 'auth.json'), JSON.stringify(chatgptAuthJson(backend.tokens)), {
+  mode: 0o600,
+});
 const env = { CODEX_HOME: home, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.tokenUrl };
 const silent = createLogger({ format: 'json', level: 'error', write: () => {} });
 

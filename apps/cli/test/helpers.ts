@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { DevBackend } from '@codex-ts/dev-backend';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import type { CliIo } from '../src/io.js';
 import { main } from '../src/main.js';
 
@@ -15,11 +16,7 @@ export async function codexHome(backend: DevBackend, flag: boolean, email: strin
     `chatgpt_base_url = "${backend.chatgptBaseUrl}/"\n[features]\nuse_agent_identity = ${flag}\n`,
   );
   const tokens = await backend.issueTokens({ email });
-  writeFileSync(
-    join(home, 'auth.json'),
-    JSON.stringify({ OPENAI_API_KEY: null, tokens, last_refresh: new Date().toISOString() }),
-    { mode: 0o600 },
-  );
+  writeFileSync(join(home, 'auth.json'), JSON.stringify(chatgptAuthJson(tokens)), { mode: 0o600 });
   return home;
 }
 

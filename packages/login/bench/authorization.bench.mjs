@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentKey, createAgentSigner } from '@codex-ts/agent-identity';
 import { startDevBackend } from '@codex-ts/dev-backend';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { pino } from 'pino';
 import { AuthManager } from '../dist/index.js';
 
@@ -19,11 +20,7 @@ writeFileSync(
   `chatgpt_base_url = "${backend.chatgptBaseUrl}"\n[features]\nuse_agent_identity = true\n`,
 );
 const t = await backend.issueTokens({ email: 'bench@example.com' });
-writeFileSync(
-  join(home, 'auth.json'),
-  JSON.stringify({ OPENAI_API_KEY: null, tokens: t, last_refresh: new Date().toISOString() }),
-  { mode: 0o600 },
-);
+writeFileSync(join(home, 'auth.json'), JSON.stringify(chatgptAuthJson(t)), { mode: 0o600 });
 const logger = pino({ level: 'silent' });
 const manager = await AuthManager.create({
   codexHome: home,

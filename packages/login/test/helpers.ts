@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type DevBackend, type DevTokens, startDevBackend } from '@codex-ts/dev-backend';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { type Logger as PinoLogger, pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { parseAuthDotJson } from '../src/auth-json.js';
@@ -98,17 +99,7 @@ export function writeConfig(
 }
 
 export function authJsonFor(tokens: DevTokens, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    OPENAI_API_KEY: null,
-    tokens: {
-      id_token: tokens.id_token,
-      access_token: tokens.access_token,
-      refresh_token: tokens.refresh_token,
-      account_id: tokens.account_id,
-    },
-    last_refresh: new Date().toISOString(),
-    ...extra,
-  };
+  return { ...chatgptAuthJson(tokens), ...extra };
 }
 
 export function writeAuth(home: string, doc: unknown): void {

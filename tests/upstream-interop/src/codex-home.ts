@@ -78,22 +78,3 @@ export async function createCodexHome(files: { config: string; auth?: unknown })
   }
   return { path, authFile, remove: () => rm(path, { recursive: true, force: true }) };
 }
-
-/** The auth.json upstream writes after a ChatGPT login, for tokens the dev backend issued. */
-export function chatgptAuthJson(tokens: {
-  id_token: string;
-  access_token: string;
-  refresh_token: string;
-  account_id: string;
-}): Record<string, unknown> {
-  return {
-    OPENAI_API_KEY: null,
-    tokens: {
-      id_token: tokens.id_token,
-      access_token: tokens.access_token,
-      refresh_token: tokens.refresh_token,
-      account_id: tokens.account_id,
-    },
-    last_refresh: new Date().toISOString(),
-  };
-}

@@ -1,9 +1,10 @@
+export { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 export type { SchemaViolation } from './app-server-schema.js';
 export { AppServerSchema, generateAppServerSchema } from './app-server-schema.js';
 export type { AppServerCommand, TranscriptEntry } from './app-server-session.js';
 export { AppServerRpcError, AppServerSession, AppServerSessionError } from './app-server-session.js';
 export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
-export { chatgptAuthJson, createCodexHome, devBackendConfigToml } from './codex-home.js';
+export { createCodexHome, devBackendConfigToml } from './codex-home.js';
 export type { SessionOutcomes, StepOutcome } from './comparable-session.js';
 export { runComparableSession } from './comparable-session.js';
 export {

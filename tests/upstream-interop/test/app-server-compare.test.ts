@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { METHOD_NAMES } from '@codex-ts/app-server';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { AppServerSchema, generateAppServerSchema } from '../src/app-server-schema.js';
 import { type AppServerCommand, AppServerSession } from '../src/app-server-session.js';
-import { chatgptAuthJson } from '../src/codex-home.js';
 import { runComparableSession } from '../src/comparable-session.js';
 import { type ComparedRun, compareSessions } from '../src/session-compare.js';
 import {

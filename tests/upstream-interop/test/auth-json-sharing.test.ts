@@ -1,8 +1,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { describe, expect, it } from 'vitest';
 import { AppServerSession } from '../src/app-server-session.js';
-import { chatgptAuthJson } from '../src/codex-home.js';
 import {
   loginCli,
   platform,

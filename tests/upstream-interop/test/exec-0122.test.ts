@@ -1,5 +1,5 @@
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { describe, expect, it } from 'vitest';
-import { chatgptAuthJson } from '../src/codex-home.js';
 import { platform, runProcess, startWorld, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
 
 describe.skipIf(!platform.supported)(

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DevBackend, DevTokens } from '@codex-ts/dev-backend';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { onTestFinished } from 'vitest';
 import { AppServer, type AppServerOptions, createLogger } from '../../src/index.js';
 import { TestClient } from './client.js';
@@ -25,20 +26,7 @@ export function writeConfig(home: string, backend: DevBackend | undefined, flag:
 }
 
 export function writeChatgptAuth(home: string, tokens: DevTokens): void {
-  writeFileSync(
-    join(home, 'auth.json'),
-    JSON.stringify({
-      OPENAI_API_KEY: null,
-      tokens: {
-        id_token: tokens.id_token,
-        access_token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        account_id: tokens.account_id,
-      },
-      last_refresh: new Date().toISOString(),
-    }),
-    { mode: 0o600 },
-  );
+  writeFileSync(join(home, 'auth.json'), JSON.stringify(chatgptAuthJson(tokens)), { mode: 0o600 });
 }
 
 /** The environment that points every URL of the app-server at the dev backend. */
