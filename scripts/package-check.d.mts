@@ -12,3 +12,5 @@ export declare function linkDependency(name: string, fromDir: string, consumer: 
 export declare function strictConsumer(source: string): string;
 /** Runs the repository's tsc in `dir`; returns its output (empty when it compiles). */
 export declare function compile(dir: string): string;
+/** What breaks the dependency rule in the call-site package at `dir` (auth-provider, never login or the dev backend). */
+export declare function dependencyRuleViolations(dir: string): string[];

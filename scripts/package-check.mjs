@@ -3,13 +3,14 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,4 +128,35 @@ export function compile(dir) {
   } catch (err) {
     return String(err.stdout ?? err);
   }
+}
+
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+const FORBIDDEN = ['@codex-ts/login', '@codex-ts/dev-backend'];
+
+/**
+ * What breaks DESIGN.md's dependency rule in the call-site package at `dir`: it depends on @codex-ts/auth-provider,
+ * and never on login or the dev backend, neither in its manifest's dependencies nor in an import under `src/`.
+ * Empty when the rule holds.
+ */
+export function dependencyRuleViolations(dir) {
+  const problems = [];
+  const deps = Object.keys(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies ?? {});
+  if (!deps.includes('@codex-ts/auth-provider')) problems.push('dependencies: no @codex-ts/auth-provider');
+  for (const name of FORBIDDEN) if (deps.includes(name)) problems.push(`dependencies: ${name}`);
+  const imports = /(?:from\s+|import\s*\(\s*)'(@codex-ts\/(?:login|dev-backend))(?:\/[^']*)?'/g;
+  for (const file of sourceFiles(join(dir, 'src'))) {
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(imports)) {
+      problems.push(`${relative(dir, file)}: imports ${name}`);
+    }
+  }
+  return problems;
 }

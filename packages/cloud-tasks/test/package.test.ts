@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   compile,
+  dependencyRuleViolations,
   installPacked,
   linkDependency,
   packedFiles,
@@ -13,6 +14,10 @@ import {
 const here = join(repoRoot, 'packages', 'cloud-tasks');
 
 describe('@codex-ts/cloud-tasks as published', () => {
+  it('stands on auth-provider, never on login or the dev backend (dependencies and src imports)', () => {
+    expect(dependencyRuleViolations(here)).toEqual([]);
+  });
+
   it('ships what a registry user needs and nothing that points at missing files', { timeout: 60_000 }, () => {
     const files = packedFiles(here);
     expect(publishingProblems(here, files)).toEqual([]);
