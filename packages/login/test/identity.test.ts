@@ -22,8 +22,6 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = storedAuth;
-
 describe('when agent identity does not apply', () => {
   it('flag off: bearer with routing headers, nothing registered', async () => {
     const { home, tokens } = await chatgptHome(backend, { flag: false, issue: { fedramp: true } });
@@ -40,7 +38,7 @@ describe('when agent identity does not apply', () => {
       backend.requests().filter((r) => r.path.includes('/agent/') || r.path.includes('authenticate')),
     ).toEqual([]);
     expect((await m.status()).agentIdentity).toMatchObject({ enabled: false, state: 'off' });
-    expect(stored(home).agent_identity).toBeUndefined();
+    expect(storedAuth(home).agent_identity).toBeUndefined();
   });
 
   it('API key: bearer key without account headers, nothing registered', async () => {
@@ -111,7 +109,7 @@ describe('identity registration', () => {
     const users = backend.users?.() ?? [];
     const identity = backend.identities().find((i) => i.agentRuntimeId === a1.agent_runtime_id)!;
     expect(identity.accountId).toBe(tokens.account_id);
-    const rec = stored(home).agent_identity;
+    const rec = storedAuth(home).agent_identity;
     expect(rec).toMatchObject({
       workspace_id: tokens.account_id,
       agent_runtime_id: a1.agent_runtime_id,
@@ -179,7 +177,7 @@ describe('identity registration', () => {
     const a = decodeAssertion(h.Authorization!);
     expect(a.agent_runtime_id).not.toBe('agent-stale');
     expect(registrations(backend)).toHaveLength(1);
-    expect(stored(home).agent_identity).toMatchObject({
+    expect(storedAuth(home).agent_identity).toMatchObject({
       agent_runtime_id: a.agent_runtime_id,
       background_task_id: a.task_id,
     });
@@ -229,7 +227,7 @@ describe('identity registration', () => {
     });
     const m = await managerFor(backend, home);
     await m.defaultProvider().headers(req(backend));
-    const rec = stored(home).agent_identity;
+    const rec = storedAuth(home).agent_identity;
     expect(rec.agent_runtime_id).not.toBe('agent-old');
     expect(rec.chatgpt_user_id).toBe(m.authCached()!.chatgptUserId());
     expect(rec.chatgpt_user_id).not.toBe('user-old');
@@ -240,7 +238,7 @@ describe('identity registration', () => {
     const { home, tokens } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
     await m.defaultProvider().headers(req(backend));
-    const first = stored(home).agent_identity;
+    const first = storedAuth(home).agent_identity;
     expect(first.workspace_id).toBe(tokens.account_id);
     // the user logs in to another workspace (same process)
     const other = await backend.issueTokens({ email: uniqueEmail(), accountId: 'workspace-2' });
@@ -252,7 +250,7 @@ describe('identity registration', () => {
     });
     const h = await m.defaultProvider().headers(req(backend));
     expect(h['ChatGPT-Account-ID']).toBe('workspace-2');
-    const second = stored(home).agent_identity;
+    const second = storedAuth(home).agent_identity;
     expect(second.workspace_id).toBe('workspace-2');
     expect(second.agent_runtime_id).not.toBe(first.agent_runtime_id);
     expect(decodeAssertion(h.Authorization!).agent_runtime_id).toBe(second.agent_runtime_id);

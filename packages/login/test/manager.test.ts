@@ -18,7 +18,6 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = storedAuth;
 const refreshes = () => backend.requests({ path: '/oauth/token' });
 
 describe('loading auth', () => {
@@ -81,7 +80,7 @@ describe('login and logout', () => {
     const seen: unknown[] = [];
     m.subscribe((a) => seen.push(a?.mode));
     await m.loginWithApiKey('  sk-new  ');
-    expect(stored(home)).toEqual({
+    expect(storedAuth(home)).toEqual({
       auth_mode: 'apikey',
       OPENAI_API_KEY: 'sk-new',
       unknown_future_field: { x: 1 },
@@ -126,7 +125,7 @@ describe('token refresh', () => {
     const a = await m.auth();
     expect(a!.token()).not.toBe(tokens.access_token);
     expect(refreshes()).toHaveLength(1);
-    const doc = stored(home);
+    const doc = storedAuth(home);
     expect(doc.tokens.access_token).toBe(a!.token());
     expect(doc.tokens.refresh_token).not.toBe(tokens.refresh_token);
     expect(doc.agent_identity).toEqual({

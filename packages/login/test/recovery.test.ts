@@ -19,7 +19,6 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = storedAuth;
 const usage = () => `${backend.chatgptBaseUrl}/wham/usage`;
 const usageLog = () =>
   backend
@@ -39,7 +38,7 @@ describe('401 on an AgentAssertion', () => {
     expect(usageLog()).toEqual(['401 assertion unknown_task', '200 assertion']);
     expect(taskRegistrations(backend)).toHaveLength(1);
     expect(registrations(backend)).toHaveLength(0);
-    const rec = stored(home).agent_identity;
+    const rec = storedAuth(home).agent_identity;
     expect(rec.agent_runtime_id).toBe(old.agent_runtime_id);
     expect(rec.background_task_id).not.toBe(old.task_id);
     expect(decodeAssertion((await p.headers(req(backend))).Authorization!).task_id).toBe(
@@ -58,7 +57,7 @@ describe('401 on an AgentAssertion', () => {
     expect((await fetchWithAuth(p, usage())).status).toBe(200);
     expect(usageLog()).toEqual(['401 assertion unknown_runtime', '200 assertion']);
     expect(registrations(backend)).toHaveLength(1);
-    const rec = stored(home).agent_identity;
+    const rec = storedAuth(home).agent_identity;
     expect(rec.agent_runtime_id).not.toBe(old.agent_runtime_id);
     // the thread task follows the new identity
     const t2 = decodeAssertion((await m.threadProvider('thread-1').headers(req(backend))).Authorization!);
@@ -182,7 +181,7 @@ describe('401 on a bearer request', () => {
     expect(res.status).toBe(200);
     expect(backend.requests({ path: '/oauth/token' })).toHaveLength(1);
     expect(m.authCached()!.token()).not.toBe(tokens.access_token);
-    expect(stored(home).tokens.access_token).toBe(m.authCached()!.token());
+    expect(storedAuth(home).tokens.access_token).toBe(m.authCached()!.token());
   });
 
   it('the bearer fallback path also recovers', async () => {
@@ -238,7 +237,7 @@ describe('a stored key the server does not know', () => {
     const { home } = await chatgptHome(backend);
     const m = await managerFor(backend, home);
     await m.defaultProvider().headers(req(backend));
-    const doc = stored(home);
+    const doc = storedAuth(home);
     const { AgentKey } = await import('@codex-ts/agent-identity');
     doc.agent_identity.agent_private_key = AgentKey.generate().toPkcs8Base64(); // same runtime id, another key
     if (!keepBackgroundTask) delete doc.agent_identity.background_task_id;
@@ -274,6 +273,6 @@ describe('a stored key the server does not know', () => {
     const res = await fetchWithAuth(m.defaultProvider(), usage());
     expect(res.status).toBe(200);
     expect(usageLog()).toEqual(['401 assertion bad_signature', '200 assertion']);
-    expect(stored(home).agent_identity.agent_runtime_id).not.toBe(oldRuntime);
+    expect(storedAuth(home).agent_identity.agent_runtime_id).not.toBe(oldRuntime);
   });
 });

@@ -22,8 +22,6 @@ useDevBackend((b) => {
   backend = b;
 });
 
-const stored = storedAuth;
-
 describe('tasks', () => {
   it('registers a thread task once per external ref', async () => {
     const { home } = await chatgptHome(backend);
@@ -222,7 +220,7 @@ describe('registration timing and races', () => {
       a.defaultProvider().headers(req(backend)),
       b.defaultProvider().headers(req(backend)),
     ]);
-    const rec = stored(home).agent_identity;
+    const rec = storedAuth(home).agent_identity;
     expect(decodeAssertion(ha.Authorization!).agent_runtime_id).toBe(rec.agent_runtime_id);
     expect(decodeAssertion(hb.Authorization!).agent_runtime_id).toBe(rec.agent_runtime_id);
     expect(decodeAssertion(ha.Authorization!).task_id).toBe(rec.background_task_id);
