@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { FAILING_MODEL } from '@codex-ts/dev-backend';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useDevWorld } from './support/dev-world.js';
 
 const world = useDevWorld();
@@ -96,6 +96,40 @@ describe('turn/start', () => {
     );
     expect(read.thread.preview).toBe('hello there');
     expect(read.thread.turns[0]!.items).toHaveLength(2);
+  });
+
+  it('the model request is sent before turn/start is answered (the answer and turn/started follow it)', async () => {
+    const { client } = await world.server({ flag: true });
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    // A first turn, so the thread's task is registered and nothing is awaited before the request.
+    await client.result('turn/start', { threadId: thread.id, input: text('first') });
+    await client.next('turn/completed');
+    const seenWhenSent: number[] = [];
+    const realFetch = globalThis.fetch;
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (String(input).endsWith('/backend-api/codex/responses')) seenWhenSent.push(client.raw.length);
+      return realFetch(input, init);
+    });
+    try {
+      const before = client.raw.length;
+      const { turn } = await client.result<{ turn: { id: string } }>('turn/start', {
+        threadId: thread.id,
+        input: text('second'),
+      });
+      const answeredAt = client.raw.findIndex(
+        (m, i) => i >= before && (m as { result?: { turn?: { id?: string } } }).result?.turn?.id === turn.id,
+      );
+      const startedAt = client.raw.findIndex(
+        (m, i) => i >= before && (m as { method?: string }).method === 'turn/started',
+      );
+      await client.next('turn/completed', (p) => (p.turn as { id: string }).id === turn.id);
+      // The request left while the client had seen nothing of this turn; the answer then came first.
+      expect(seenWhenSent).toEqual([before]);
+      expect(answeredAt).toBe(before);
+      expect(startedAt).toBeGreaterThan(answeredAt);
+    } finally {
+      fetchSpy.mockRestore();
+    }
   });
 
   it('a failed response fails the turn with an error notification (willRetry false)', {

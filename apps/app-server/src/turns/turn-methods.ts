@@ -123,10 +123,14 @@ const turnStart = defineMethod<
       rootTurnId: params.rootTurnId ?? null,
     });
     thread.activeTurn = { id: runner.turnId, abort: runner.abort };
+    // The model request goes first; the answer and the turn's notifications follow a turn of the event loop later,
+    // once the request has normally been handed to the socket (a turn with images is answered before its files
+    // are read).
+    runner.start();
     after(() => {
       void runner.run();
     });
-    return { turn: runner.initialTurn() };
+    return new Promise((resolve) => setImmediate(() => resolve({ turn: runner.initialTurn() })));
   },
 });
 
