@@ -22,14 +22,16 @@ function packagesLoadedBy(code: string): string[] {
 }
 
 describe('cold start', () => {
-  it('loading the services does not load undici, ws or the MCP SDK’s validator: they load on first use', () => {
+  it('loading the services does not load undici, ws, the MCP SDK’s validator or pino: they load on first use', () => {
     const loaded = packagesLoadedBy(`await import(${JSON.stringify(SERVICES)});`);
     expect(loaded).toContain('proper-lockfile'); // the probe sees login's dependencies
-    expect(loaded.filter((name) => ['undici', 'ws', 'ajv'].includes(name))).toEqual([]);
+    expect(loaded.filter((name) => ['undici', 'ws', 'ajv', 'pino'].includes(name))).toEqual([]);
   });
 
   it('the probe sees them once they are used', () => {
-    const loaded = packagesLoadedBy(`await import('ws'); await import('@codex-ts/mcp');`);
-    expect(loaded.filter((name) => ['ws', 'ajv'].includes(name))).toEqual(['ajv', 'ws']);
+    const loaded = packagesLoadedBy(
+      `await import('ws'); await import('@codex-ts/mcp'); (await import('@codex-ts/login')).defaultLogger();`,
+    );
+    expect(loaded.filter((name) => ['ws', 'ajv', 'pino'].includes(name))).toEqual(['ajv', 'pino', 'ws']);
   });
 });

@@ -1,4 +1,8 @@
-import { destination, pino } from 'pino';
+import { createRequire } from 'node:module';
+
+// pino loads when a default logger is made, not with the package: an embedder that passes its own logger (the
+// app-server does) never pays for it.
+const load = createRequire(import.meta.url);
 
 /** The part of a pino logger this package uses. Pass any pino-compatible logger (or a child). */
 export interface Logger {
@@ -36,6 +40,7 @@ export const REDACT_PATHS = [
 
 /** pino to stderr at 'warn', with redaction. */
 export function defaultLogger(): Logger {
+  const { pino, destination } = load('pino') as typeof import('pino');
   return pino(
     { name: 'codex-ts-login', level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     destination(2),
