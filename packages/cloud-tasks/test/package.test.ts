@@ -1,30 +1,15 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeCallSitePackage } from '../../../scripts/call-site-package.mjs';
 import {
   compile,
-  dependencyRuleViolations,
   installPacked,
   linkDependency,
-  packedFiles,
-  publishingProblems,
   repoRoot,
   strictConsumer,
 } from '../../../scripts/package-check.mjs';
 
-const here = join(repoRoot, 'packages', 'cloud-tasks');
-
-describe('@codex-ts/cloud-tasks as published', () => {
-  it('stands on auth-provider, never on login or the dev backend (dependencies and src imports)', () => {
-    expect(dependencyRuleViolations(here)).toEqual([]);
-  });
-
-  it('ships what a registry user needs and nothing that points at missing files', { timeout: 60_000 }, () => {
-    const files = packedFiles(here);
-    expect(publishingProblems(here, files)).toEqual([]);
-    expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
-    expect(files.filter((f) => f.endsWith('.map') || f.includes('.test.'))).toEqual([]);
-  });
-
+describeCallSitePackage('cloud-tasks', (here) => {
   it('a strict TypeScript consumer (skipLibCheck off) compiles against it and backend-client, packed', {
     timeout: 120_000,
   }, () => {
