@@ -105,7 +105,13 @@ export class TurnRunner {
     const history = this.#thread.turns;
     this.#isFirstTurn = history.length === 0;
     // Text only, the input is ready at once; with images, local files are read and the model's modalities known.
-    const input = responsesInput(history, this.#input, () => this.#imageContext());
+    // Whatever fails here fails the turn through run(), as a failed request does.
+    let input: ResponseItem[] | Promise<ResponseItem[]>;
+    try {
+      input = responsesInput(history, this.#input, () => this.#imageContext());
+    } catch (err) {
+      input = Promise.reject(err);
+    }
     const stream = input instanceof Promise ? this.#streamAfter(input) : this.#streamOf(input);
     const first = stream.next();
     first.catch(() => {}); // run() reports it
