@@ -56,9 +56,19 @@ function fromConnector(connector: Connector, isAccessible: boolean, isEnabled: b
   };
 }
 
+/** Accessible apps first, then by name, then by id, names compared by their UTF-8 bytes (upstream's order). */
+function appOrder(a: AppInfo, b: AppInfo): number {
+  if (a.isAccessible !== b.isAccessible) return a.isAccessible ? -1 : 1;
+  return (
+    Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) ||
+    Buffer.compare(Buffer.from(a.id), Buffer.from(b.id))
+  );
+}
+
 /**
- * The merged list: every directory entry (in directory order) marked accessible when its connector has tools,
- * then the accessible apps the directory does not list. `disabled` holds app ids turned off in config.
+ * The merged list: every directory entry, marked accessible when its connector has tools (a directory entry named
+ * only by its id takes the connector's name from the tools, and its description when it has none), plus the
+ * accessible apps the directory does not list; in upstream's order. `disabled` holds app ids turned off in config.
  */
 export function mergeApps(
   tools: readonly AppsTool[],
@@ -66,18 +76,24 @@ export function mergeApps(
   disabled: ReadonlySet<string> = new Set(),
 ): AppInfo[] {
   const accessible = accessibleApps(tools);
-  const merged: AppInfo[] = [];
-  const listed = new Set<string>();
+  const merged = new Map<string, AppInfo>();
   for (const connector of directory) {
-    if (listed.has(connector.id)) continue;
-    listed.add(connector.id);
-    merged.push(fromConnector(connector, accessible.has(connector.id), !disabled.has(connector.id)));
+    if (merged.has(connector.id)) continue;
+    const found = accessible.get(connector.id);
+    let entry = connector;
+    if (found && entry.name === entry.id && found.name !== entry.id) entry = { ...entry, name: found.name };
+    if (found && entry.description == null && found.description !== null)
+      entry = { ...entry, description: found.description };
+    merged.set(connector.id, fromConnector(entry, found !== undefined, !disabled.has(connector.id)));
   }
   for (const [id, app] of accessible) {
-    if (listed.has(id)) continue;
-    merged.push(fromConnector({ id, name: app.name, description: app.description }, true, !disabled.has(id)));
+    if (merged.has(id)) continue;
+    merged.set(
+      id,
+      fromConnector({ id, name: app.name, description: app.description }, true, !disabled.has(id)),
+    );
   }
-  return merged;
+  return [...merged.values()].sort(appOrder);
 }
 
 export interface AppsListOptions {

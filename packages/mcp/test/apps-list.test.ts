@@ -41,7 +41,7 @@ const base = {
 };
 
 describe('mergeApps', () => {
-  it('marks directory apps accessible when their connector has tools, then adds accessible apps not listed', () => {
+  it('marks directory apps accessible when their connector has tools, adds accessible apps not listed, accessible first then by name', () => {
     const tools = [
       tool('gh_search', 'github', 'GitHub'),
       tool('gh_issue', 'github'),
@@ -49,6 +49,14 @@ describe('mergeApps', () => {
       tool('x', null),
     ];
     expect(mergeApps(tools, directory, new Set(['drive']))).toEqual([
+      {
+        ...base,
+        id: 'calendar',
+        name: 'Calendar',
+        installUrl: 'https://chatgpt.com/apps/calendar/calendar',
+        isAccessible: true,
+        isEnabled: true,
+      },
       {
         ...base,
         id: 'github',
@@ -69,15 +77,43 @@ describe('mergeApps', () => {
         isAccessible: false,
         isEnabled: false,
       },
-      {
-        ...base,
-        id: 'calendar',
-        name: 'Calendar',
-        installUrl: 'https://chatgpt.com/apps/calendar/calendar',
-        isAccessible: true,
-        isEnabled: true,
-      },
     ]);
+  });
+
+  it('orders as upstream: accessible, then name by UTF-8 bytes, then id; a directory entry named by its id takes the tools’ name', () => {
+    const withDescription = (name: string, connectorId: string, description: string): AppsTool => {
+      const raw: Tool = {
+        name,
+        inputSchema: { type: 'object' },
+        _meta: {
+          connector_id: connectorId,
+          connector_name: 'Zeta Notes',
+          connector_description: description,
+        },
+      };
+      return appsTool(`mcp__codex_apps__${name}`, raw);
+    };
+    const listed: Connector[] = [
+      { id: 'b2', name: 'Beta' },
+      { id: 'zeta', name: 'zeta' },
+      { id: 'b1', name: 'Beta' },
+      { id: 'emoji', name: '\u{1F680} Rocket' },
+      { id: 'pua', name: '\uE000 Private' },
+      { id: 'lower', name: 'alpha' },
+    ];
+    const apps = mergeApps([withDescription('z', 'zeta', 'Notes app')], listed);
+    expect(apps.map((a) => [a.id, a.name, a.isAccessible])).toEqual([
+      ['zeta', 'Zeta Notes', true],
+      ['b1', 'Beta', false],
+      ['b2', 'Beta', false],
+      ['lower', 'alpha', false],
+      ['pua', '\uE000 Private', false],
+      ['emoji', '\u{1F680} Rocket', false],
+    ]);
+    expect(apps[0]).toMatchObject({
+      description: 'Notes app',
+      installUrl: 'https://chatgpt.com/apps/zeta-notes/zeta',
+    });
   });
 
   it('links an app to its chatgpt.com install page by a slug of its name, as upstream does', () => {
@@ -117,8 +153,8 @@ describe('AppsList', () => {
     list.dispose();
     notify(tools);
     expect(published).toEqual([
-      ['github:false', 'drive:false', 'calendar:true'],
-      ['github:true', 'drive:false', 'calendar:true'],
+      ['calendar:true', 'drive:false', 'github:false'],
+      ['calendar:true', 'github:true', 'drive:false'],
     ]);
   });
 });

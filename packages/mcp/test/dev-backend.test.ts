@@ -152,9 +152,9 @@ describe('the apps MCP connection against the dev backend', () => {
     const list = new AppsList({ tools: connection, directory, disabledAppIds: ['connector_dev_calendar'] });
     const apps = await list.load();
     expect(apps.map((a) => [a.id, a.name, a.isAccessible, a.isEnabled])).toEqual([
-      ['connector_dev_github', 'GitHub (dev)', true, true],
-      ['connector_dev_drive', 'Drive (dev)', true, true],
       ['connector_dev_calendar', 'Calendar (dev)', true, false],
+      ['connector_dev_drive', 'Drive (dev)', true, true],
+      ['connector_dev_github', 'GitHub (dev)', true, true],
     ]);
     list.dispose();
     await connection.close();

@@ -100,6 +100,15 @@ describe.skipIf(!platform.supported)(
       for (const step of comparison.notServedByUs) {
         expect(served.has(ours.outcomes.get(step)!.method), step).toBe(false);
       }
+      // The same apps in the same order (upstream sorts accessible apps first, then by name, then by id).
+      const appIds = (outcomes: typeof ours.outcomes) => {
+        const outcome = outcomes.get('app/list');
+        const data =
+          outcome?.kind === 'result' ? (outcome.result as { data?: Array<{ id: string }> }).data : [];
+        return (data ?? []).map((app) => app.id);
+      };
+      expect.soft(appIds(ours.outcomes)).toEqual(appIds(upstream.outcomes));
+      expect(appIds(upstream.outcomes).length).toBeGreaterThan(1);
       expect(comparison.comparedSteps).toEqual(
         expect.arrayContaining([
           'initialize',
