@@ -1,19 +1,10 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { packedFiles, publishingProblems, repoRoot } from '../../../scripts/package-check.mjs';
+import { describe } from 'vitest';
+import { repoRoot } from '../../../scripts/package-check.mjs';
+import { itShipsCleanPack } from '../../../scripts/package-suite.mjs';
 
 const here = join(repoRoot, 'apps', 'cli');
 
 describe('@codex-ts/cli as published', () => {
-  it('ships what a registry user needs and nothing that points at missing files', { timeout: 60_000 }, () => {
-    const files = packedFiles(here);
-    expect(publishingProblems(here, files)).toEqual([]);
-    expect(files.filter((f) => !f.startsWith('dist/'))).toEqual([
-      'LICENSE',
-      'README.md',
-      'bin/codex-ts.js',
-      'package.json',
-    ]);
-    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-  });
+  itShipsCleanPack(here, { bins: ['bin/codex-ts.js'] });
 });

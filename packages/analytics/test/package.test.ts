@@ -1,3 +1,3 @@
-import { describeCallSitePackage } from '../../../scripts/call-site-package.mjs';
+import { describeCallSitePackage } from '../../../scripts/package-suite.mjs';
 
 describeCallSitePackage('analytics');

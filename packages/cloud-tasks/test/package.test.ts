@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeCallSitePackage } from '../../../scripts/call-site-package.mjs';
 import {
   compile,
   installPacked,
@@ -8,6 +7,7 @@ import {
   repoRoot,
   strictConsumer,
 } from '../../../scripts/package-check.mjs';
+import { describeCallSitePackage } from '../../../scripts/package-suite.mjs';
 
 describeCallSitePackage('cloud-tasks', (here) => {
   it('a strict TypeScript consumer (skipLibCheck off) compiles against it and backend-client, packed', {

@@ -4,26 +4,15 @@ import {
   compile,
   installPacked,
   linkDependency,
-  packedFiles,
-  publishingProblems,
   repoRoot,
   strictConsumer,
 } from '../../../scripts/package-check.mjs';
+import { itShipsCleanPack } from '../../../scripts/package-suite.mjs';
 
 const here = join(repoRoot, 'packages', 'login');
 
 describe('@codex-ts/login as published', () => {
-  it('ships what a registry user needs and nothing that points at missing files', { timeout: 60_000 }, () => {
-    const files = packedFiles(here);
-    expect(publishingProblems(here, files)).toEqual([]);
-    expect(files.filter((f) => !f.startsWith('dist/'))).toEqual([
-      'LICENSE',
-      'README.md',
-      'bin/codex-ts-login.js',
-      'package.json',
-    ]);
-    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-  });
+  itShipsCleanPack(here, { bins: ['bin/codex-ts-login.js'] });
 
   it('a strict TypeScript consumer (skipLibCheck off) compiles against the packed package', {
     timeout: 120_000,
