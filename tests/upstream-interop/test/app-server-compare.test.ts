@@ -101,14 +101,31 @@ describe.skipIf(!platform.supported)(
         expect(served.has(ours.outcomes.get(step)!.method), step).toBe(false);
       }
       // The same apps in the same order (upstream sorts accessible apps first, then by name, then by id).
-      const appIds = (outcomes: typeof ours.outcomes) => {
+      const apps = (outcomes: typeof ours.outcomes) => {
         const outcome = outcomes.get('app/list');
         const data =
-          outcome?.kind === 'result' ? (outcome.result as { data?: Array<{ id: string }> }).data : [];
-        return (data ?? []).map((app) => app.id);
+          outcome?.kind === 'result'
+            ? (outcome.result as { data?: Array<{ id: string; isAccessible: boolean }> }).data
+            : [];
+        return data ?? [];
       };
+      const appIds = (outcomes: typeof ours.outcomes) => apps(outcomes).map((app) => app.id);
       expect.soft(appIds(ours.outcomes)).toEqual(appIds(upstream.outcomes));
       expect(appIds(upstream.outcomes).length).toBeGreaterThan(1);
+      // Where the two lists part: upstream gives its ChatGPT credentials to MCP servers on ChatGPT's own origins
+      // only, so its `codex_apps` connection to the dev backend goes without one and is refused, and it lists every
+      // app as not accessible. codex-ts authenticates `codex_apps` with the default provider at `chatgpt_base_url`,
+      // as it does every other backend call, so the same apps are accessible to it.
+      const codexAppsFailures = upstream.transcript
+        .map((entry) => entry.message)
+        .filter((m) => m.method === 'mcpServer/startupStatus/updated')
+        .map((m) => m.params as { name: string; status: string; error: string | null })
+        .filter((p) => p.name === 'codex_apps' && p.status === 'failed');
+      expect(codexAppsFailures.length).toBeGreaterThan(0);
+      for (const failure of codexAppsFailures)
+        expect(failure.error).toMatch(/HTTP 401.*missing_authorization/);
+      expect(apps(upstream.outcomes).map((app) => app.isAccessible)).not.toContain(true);
+      expect(apps(ours.outcomes).map((app) => app.isAccessible)).not.toContain(false);
       expect(comparison.comparedSteps).toEqual(
         expect.arrayContaining([
           'initialize',
