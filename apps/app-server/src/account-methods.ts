@@ -19,8 +19,8 @@ const accountRead = defineMethod<{ refreshToken?: boolean | undefined }, AppCont
     const auth = await app.auth.auth();
     return {
       account: accountOf(auth),
-      requiresOpenaiAuth: app.config.modelProvider === 'openai',
       userId: auth?.isChatgpt() ? (auth.chatgptUserId() ?? null) : null,
+      requiresOpenaiAuth: app.config.modelProvider === 'openai',
       workspaceRouting: workspaceRoutingOf(auth, app.config.chatgptBaseUrl),
     };
   },

@@ -11,18 +11,9 @@ const MODALITIES = new Set(['text', 'image', 'audio']);
 export function wireModel(m: ModelInfo, defaultSlug: string): Record<string, unknown> {
   const levels = m.supported_reasoning_levels ?? [];
   return {
+    // Upstream's field order (its serializer writes a struct's fields as declared).
     id: m.slug,
     model: m.slug,
-    displayName: m.display_name,
-    description: m.description ?? '',
-    hidden: m.visibility !== 'list',
-    isDefault: m.slug === defaultSlug,
-    defaultReasoningEffort: m.default_reasoning_level ?? 'medium',
-    supportedReasoningEfforts: levels.map((l) => ({
-      reasoningEffort: l.effort,
-      description: l.description ?? '',
-    })),
-    inputModalities: (m.input_modalities ?? ['text', 'image']).filter((x) => MODALITIES.has(x)),
     upgrade: m.upgrade?.model ?? null,
     upgradeInfo: m.upgrade
       ? {
@@ -34,7 +25,16 @@ export function wireModel(m: ModelInfo, defaultSlug: string): Record<string, unk
         }
       : null,
     availabilityNux: m.availability_nux ? { message: m.availability_nux.message } : null,
+    displayName: m.display_name,
+    description: m.description ?? '',
     modelSpecialty: m.model_specialty ?? null,
+    hidden: m.visibility !== 'list',
+    supportedReasoningEfforts: levels.map((l) => ({
+      reasoningEffort: l.effort,
+      description: l.description ?? '',
+    })),
+    defaultReasoningEffort: m.default_reasoning_level ?? 'medium',
+    inputModalities: (m.input_modalities ?? ['text', 'image']).filter((x) => MODALITIES.has(x)),
     // Deprecated upstream: models no longer offer personalities, and upstream always sends false.
     supportsPersonality: false,
     multiAgentVersion: m.multi_agent_version ?? null,
@@ -48,6 +48,7 @@ export function wireModel(m: ModelInfo, defaultSlug: string): Record<string, unk
     availableAccessPrograms: m.available_access_programs
       ? { cyber: m.available_access_programs.cyber }
       : null,
+    isDefault: m.slug === defaultSlug,
   };
 }
 

@@ -90,9 +90,9 @@ export function wireRateLimitsRead(
 ): Record<string, unknown> {
   const wire = usage.snapshots.map(wireUsageSnapshot);
   return {
+    ordinaryUsageAllowed: usage.ordinaryUsageAllowed ?? null,
     rateLimits: wire.find((w) => w.limitId === 'codex') ?? wire[0] ?? { limitId: 'codex' },
     rateLimitsByLimitId: Object.fromEntries(wire.map((w) => [w.limitId as string, w])),
-    ordinaryUsageAllowed: usage.ordinaryUsageAllowed ?? null,
     rateLimitResetCredits: resetCredits ? wireResetCredits(resetCredits) : null,
     accountId: usage.accountId ?? null,
     rateLimitUpsell: usage.upsell ?? null,

@@ -12,10 +12,10 @@ export interface AppInfo {
   readonly iconAssets: Readonly<Record<string, string>> | null;
   readonly iconDarkAssets: Readonly<Record<string, string>> | null;
   readonly distributionChannel: string | null;
-  readonly installUrl: string;
-  readonly labels: Readonly<Record<string, string>> | null;
   readonly branding: Readonly<Record<string, unknown>> | null;
   readonly appMetadata: Readonly<Record<string, unknown>> | null;
+  readonly labels: Readonly<Record<string, string>> | null;
+  readonly installUrl: string;
   readonly isAccessible: boolean;
   readonly isEnabled: boolean;
   readonly pluginDisplayNames: readonly string[];
@@ -46,10 +46,10 @@ function fromConnector(connector: Connector, isAccessible: boolean, isEnabled: b
     iconAssets: connector.iconAssets ?? null,
     iconDarkAssets: connector.iconDarkAssets ?? null,
     distributionChannel: connector.distributionChannel ?? null,
-    installUrl: connector.installUrl ?? appInstallUrl(connector.name, connector.id),
-    labels: connector.labels ?? null,
     branding: connector.branding ?? null,
     appMetadata: connector.appMetadata ?? null,
+    labels: connector.labels ?? null,
+    installUrl: connector.installUrl ?? appInstallUrl(connector.name, connector.id),
     isAccessible,
     isEnabled,
     pluginDisplayNames: [],

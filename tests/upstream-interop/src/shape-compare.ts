@@ -6,7 +6,8 @@
 export type Shape =
   | { type: 'null' | 'boolean' | 'number' | 'string' }
   | { type: 'array'; items: Shape | undefined }
-  | { type: 'object'; keys: Record<string, Shape> }
+  /** `orders`: each distinct order the keys came in (objects that leave out optional keys give several). */
+  | { type: 'object'; keys: Record<string, Shape>; orders: string[][] }
   /** Several values seen at the same place (the elements of an array) that differ in type. */
   | { type: 'union'; of: Shape[] };
 
@@ -31,7 +32,7 @@ export function shapeOf(value: unknown): Shape {
         const shape = shapeOf(v);
         keys[key] = keys[key] ? mergeTwo(keys[key], shape) : shape;
       }
-      return { type: 'object', keys };
+      return { type: 'object', keys, orders: [Object.keys(keys)] };
     }
     default:
       throw new TypeError(`not a JSON value: ${typeof value}`);
@@ -49,7 +50,12 @@ function mergeTwo(a: Shape, b: Shape): Shape {
   if (a.type === 'object' && b.type === 'object') {
     const keys: Record<string, Shape> = { ...a.keys };
     for (const [k, s] of Object.entries(b.keys)) keys[k] = keys[k] ? mergeTwo(keys[k], s) : s;
-    return { type: 'object', keys };
+    const seen = new Set(a.orders.map((o) => o.join('\n')));
+    return {
+      type: 'object',
+      keys,
+      orders: [...a.orders, ...b.orders.filter((o) => !seen.has(o.join('\n')))],
+    };
   }
   if (a.type === 'array' && b.type === 'array') {
     const items = a.items && b.items ? mergeTwo(a.items, b.items) : (a.items ?? b.items);
@@ -66,7 +72,11 @@ function mergeTwo(a: Shape, b: Shape): Shape {
   return of.length === 1 ? of[0]! : { type: 'union', of };
 }
 
-/** One place where the two shapes differ: a key only one side has, or a different JSON type. */
+/**
+ * One place where the two shapes differ: a key only one side has, a different JSON type, or two keys both sides have
+ * that come in the opposite order (path `<object's path> (key order)`; upstream serializes a struct's fields in their
+ * declaration order, and codex-ts writes the same bytes).
+ */
 export interface ShapeDifference {
   /** `result.account.planType`, `params.turn.items[]`, … */
   path: string;
@@ -111,7 +121,10 @@ export function compareShapes(
   }
   if (ours.type === 'object' && upstream.type === 'object') {
     const keys = [...new Set([...Object.keys(upstream.keys), ...Object.keys(ours.keys)])].sort();
-    return keys.flatMap((k) => compareShapes(ours.keys[k], upstream.keys[k], path ? `${path}.${k}` : k));
+    return [
+      ...keyOrderDifference(ours, upstream, path),
+      ...keys.flatMap((k) => compareShapes(ours.keys[k], upstream.keys[k], path ? `${path}.${k}` : k)),
+    ];
   }
   if (ours.type === 'array' && upstream.type === 'array') {
     if (!ours.items || !upstream.items) return [];
@@ -127,6 +140,29 @@ export function compareShapes(
   }
   if (ours.type !== upstream.type) return [{ path, ours: describe(ours), upstream: describe(upstream) }];
   return [];
+}
+
+type ObjectShape = Extract<Shape, { type: 'object' }>;
+
+/**
+ * The keys both sides have, in each side's order, when some two of them come in the opposite order (only orders a
+ * side was seen in count: two optional keys never seen together are in no order).
+ */
+function keyOrderDifference(ours: ObjectShape, upstream: ObjectShape, path: string): ShapeDifference[] {
+  const before = new Set<string>();
+  for (const order of upstream.orders)
+    order.forEach((k, i) => {
+      for (const later of order.slice(i + 1)) before.add(`${k}\n${later}`);
+    });
+  const contradicts = ours.orders.some((order) =>
+    order.some((k, i) => order.slice(i + 1).some((earlier) => before.has(`${earlier}\n${k}`))),
+  );
+  if (!contradicts) return [];
+  const shared = (side: ObjectShape, other: ObjectShape) =>
+    Object.keys(side.keys)
+      .filter((k) => Object.hasOwn(other.keys, k))
+      .join(', ');
+  return [{ path: `${path} (key order)`, ours: shared(ours, upstream), upstream: shared(upstream, ours) }];
 }
 
 /** The differences no allow-list entry covers. */

@@ -16,6 +16,25 @@ describe('the structural comparer', () => {
     expect(diff({ v: null }, { v: 'text' })).toEqual([{ path: 'v', ours: 'null', upstream: 'string' }]);
   });
 
+  it('finds two keys both sides have in the opposite order; keys never seen together are in no order', () => {
+    expect(diff({ a: 1, b: { x: 1, y: 2 } }, { a: 2, b: { x: 3, y: 4 } })).toEqual([]);
+    expect(diff({ b: { y: 1, x: 2 }, a: 1, extra: 0 }, { a: 1, b: { x: 1, y: 2 } })).toEqual([
+      { path: ' (key order)', ours: 'b, a', upstream: 'a, b' },
+      { path: 'b (key order)', ours: 'y, x', upstream: 'x, y' },
+      { path: 'extra', ours: 'number', upstream: 'absent' },
+    ]);
+    // Elements that each leave out an optional key: `name` and `tag` are never seen together, so in no order.
+    const elements = [
+      { id: 1, name: 'n', done: true },
+      { id: 2, tag: 't', done: false },
+    ];
+    expect(diff({ data: [{ id: 1, name: 'n', tag: 't', done: true }] }, { data: elements })).toEqual([]);
+    expect(diff({ data: [{ id: 1, tag: 't', name: 'n', done: true }] }, { data: elements })).toEqual([]);
+    expect(diff({ data: [{ done: true, id: 1, name: 'n', tag: 't' }] }, { data: elements })).toEqual([
+      { path: 'data[] (key order)', ours: 'done, id, name, tag', upstream: 'id, name, done, tag' },
+    ]);
+  });
+
   it('a map keyed by UUIDs compares as one key, <id>, whatever the ids of each run', () => {
     const a = '01a1fd22-2b4a-7031-aeed-cff40d0d99d7';
     const b = '01a1fd28-2c0e-7eb3-bc06-8aec90c2cf0b';

@@ -78,15 +78,15 @@ export function threadSettings(record: ThreadRecord): Record<string, unknown> {
     model: meta.model,
     modelProvider: meta.modelProvider,
     serviceTier: null,
+    disabledPluginIds: [],
     cwd: meta.cwd,
     runtimeWorkspaceRoots: [meta.cwd],
+    instructionSources: [],
     approvalPolicy: 'on-request',
     approvalsReviewer: 'user',
     sandbox: { type: 'readOnly', networkAccess: false },
     activePermissionProfile: { id: ':read-only', extends: null },
     reasoningEffort: null,
-    instructionSources: [],
-    disabledPluginIds: [],
     multiAgentMode: 'explicitRequestOnly',
   };
 }
