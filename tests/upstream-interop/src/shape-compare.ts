@@ -154,8 +154,9 @@ function keyOrderDifference(ours: ObjectShape, upstream: ObjectShape, path: stri
     order.forEach((k, i) => {
       for (const later of order.slice(i + 1)) before.add(`${k}\n${later}`);
     });
+  // Some `k` we write before `later` where upstream writes `later` before `k`.
   const contradicts = ours.orders.some((order) =>
-    order.some((k, i) => order.slice(i + 1).some((earlier) => before.has(`${earlier}\n${k}`))),
+    order.some((k, i) => order.slice(i + 1).some((later) => before.has(`${later}\n${k}`))),
   );
   if (!contradicts) return [];
   const shared = (side: ObjectShape, other: ObjectShape) =>
