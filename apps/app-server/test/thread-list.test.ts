@@ -2,27 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { RpcError } from '../src/jsonrpc.js';
 import { listPage } from '../src/threads/thread-list.js';
 import type { ThreadRecord } from '../src/threads/thread-model.js';
+import { threadRecord } from './support/thread-record.js';
 
 /** A stored thread created at `createdAt` (seconds), last updated at `updatedAt`. */
 function stored(n: number, createdAt: number, updatedAt = createdAt): ThreadRecord {
-  const id = `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
-  return {
-    meta: {
-      id,
-      createdAt,
-      cwd: '/w',
-      model: 'm',
-      modelProvider: 'openai',
-      cliVersion: '0.1.0',
-      originator: 'o',
-      source: 'vscode',
-    },
-    path: `/w/${id}.jsonl`,
-    turns: [],
-    task: undefined,
-    updatedAt,
-    readState: undefined,
-  };
+  return threadRecord(`00000000-0000-7000-8000-${String(n).padStart(12, '0')}`, createdAt, { updatedAt });
 }
 
 const ids = (page: readonly ThreadRecord[]) => page.map((r) => Number(r.meta.id.slice(-12)));

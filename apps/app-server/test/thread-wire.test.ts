@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadRecord } from '../src/threads/thread-model.js';
 import { toWireThread } from '../src/threads/thread-wire.js';
 import { ContextWindowLookup, modelContextWindow } from '../src/turns/context-window.js';
 import { wireTurn } from '../src/turns/turn-wire.js';
 import { useDevWorld } from './support/dev-world.js';
+import { threadRecord } from './support/thread-record.js';
 
 const world = useDevWorld();
 
@@ -58,17 +58,7 @@ describe('a thread’s environment and live capability', () => {
 
 describe('history written before items were timed', () => {
   it('replays with null times and root turn, and the absent features as null', () => {
-    const record: ThreadRecord = {
-      meta: {
-        id: 'th',
-        createdAt: 100,
-        cwd: '/w',
-        model: 'm',
-        modelProvider: 'openai',
-        cliVersion: '0.1.0',
-        originator: 'o',
-        source: 'vscode',
-      },
+    const record = threadRecord('th', 100, {
       path: '/w/rollout.jsonl',
       turns: [
         {
@@ -84,10 +74,8 @@ describe('history written before items were timed', () => {
           durationMs: 900,
         },
       ],
-      task: undefined,
       updatedAt: 101,
-      readState: undefined,
-    };
+    });
     const wire = toWireThread(record, { type: 'notLoaded' }, { includeTurns: true, loaded: false });
     expect(wire.turns).toEqual([
       {
