@@ -220,6 +220,25 @@ describe('rollout writer', () => {
     expect((err as Error).message).toBe('cannot append to rollout /dev/full: ENOSPC');
   });
 
+  it('appendSoon writes on the next turn of the event loop, in its place among the appends', async () => {
+    const path = `${tempHome()}/rollout-soon.jsonl`;
+    const w = new RolloutWriter(path);
+    const ids = () =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).payload.id);
+    await w.append(rolloutLine('turn', { id: 'first' } as never));
+    const soon = w.appendSoon(rolloutLine('turn', { id: 'soon' } as never));
+    const later = w.append(rolloutLine('turn', { id: 'later' } as never));
+    // Every microtask and tick queued so far has run: the line is still not on disk.
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    await Promise.resolve();
+    expect(ids()).toEqual(['first']);
+    await Promise.all([soon, later]);
+    expect(ids()).toEqual(['first', 'soon', 'later']);
+  });
+
   it('a torn final line (crash mid-append) is ignored on replay; what came before is kept', async () => {
     const home = tempHome();
     const path = `${home}/rollout-x.jsonl`;

@@ -133,9 +133,20 @@ export class RolloutWriter {
    * rejects with RolloutWriteError. Appends are serialized.
    */
   append(...lines: RolloutLine[]): Promise<void> {
-    let text = '';
-    for (const line of lines) text += `${JSON.stringify(line)}\n`;
-    const next = this.#chain.then(() => this.#write(text));
+    return this.#queue(serialize(lines));
+  }
+
+  /**
+   * As `append`, but the lines are serialized and written on the next turn of the event loop, keeping their place
+   * among the appends: what the caller does next (a notification handed to the client, and the client's reply to
+   * it) does not wait for the disk. For lines whose payloads never change afterwards (a finished turn, a receipt).
+   */
+  appendSoon(...lines: RolloutLine[]): Promise<void> {
+    return this.#queue(nextLoopTurn().then(() => serialize(lines)));
+  }
+
+  #queue(text: string | Promise<string>): Promise<void> {
+    const next = this.#chain.then(async () => this.#write(await text));
     this.#chain = next.catch(() => {});
     return next;
   }
@@ -178,6 +189,14 @@ export class RolloutWriter {
     }
   }
 }
+
+function serialize(lines: readonly RolloutLine[]): string {
+  let text = '';
+  for (const line of lines) text += `${JSON.stringify(line)}\n`;
+  return text;
+}
+
+const nextLoopTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function rolloutLine<T extends RolloutLine['type']>(
   type: T,

@@ -7,7 +7,7 @@ import type { ContextWindowLookup } from '../turns/context-window.js';
 import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
 import { markThread, publishTurn } from './read-state.js';
-import { RolloutCorruptError, type RolloutLine, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
+import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
 import type { ReadReceipt, ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
 import type { ThreadStore } from './thread-store.js';
 
@@ -62,20 +62,23 @@ export class LoadedThread {
 
   /**
    * Appends a finished turn, with the read receipt it publishes (a result the user should see) in the same write.
+   * The turn is the thread's history at once (what a client asks next sees it); its line goes to disk on the next
+   * turn of the event loop (`RolloutWriter.appendSoon`), after whatever the caller hands the client now.
    */
   async appendTurn(turn: Turn): Promise<void> {
     this.turns.push(turn);
     this.updatedAt = turn.completedAt ?? Math.floor(Date.now() / 1000);
     const receipt = publishTurn(this.readState, turn);
-    if (!receipt) return this.writer.append(rolloutLine('turn', turn));
-    return this.#withReceipt(receipt, [rolloutLine('turn', turn), rolloutLine('read_state', receipt)]);
+    const line = rolloutLine('turn', turn);
+    if (!receipt) return this.writer.appendSoon(line);
+    return this.#withReceipt(receipt, () => this.writer.appendSoon(line, rolloutLine('read_state', receipt)));
   }
 
   /** Records a client's read mark (`thread/readState/update`) made on `expectedRevision`; false on a conflict. */
   async markRead(expectedRevision: string, operation: 'read' | 'unread'): Promise<boolean> {
     const mark = markThread(this.id, this.readState, expectedRevision, operation);
     if (!mark.applied) return false;
-    await this.#withReceipt(mark.receipt, [rolloutLine('read_state', mark.receipt)]);
+    await this.#withReceipt(mark.receipt, () => this.writer.append(rolloutLine('read_state', mark.receipt)));
     return true;
   }
 
@@ -83,11 +86,11 @@ export class LoadedThread {
    * The receipt is the thread's at once (a mark arriving meanwhile compares against it; appends keep its order on
    * disk) and taken back if its write fails.
    */
-  async #withReceipt(receipt: ReadReceipt, lines: RolloutLine[]): Promise<void> {
+  async #withReceipt(receipt: ReadReceipt, write: () => Promise<void>): Promise<void> {
     const before = this.readState;
     this.readState = receipt;
     try {
-      await this.writer.append(...lines);
+      await write();
     } catch (err) {
       if (this.readState === receipt) this.readState = before;
       throw err;

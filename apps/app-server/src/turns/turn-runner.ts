@@ -222,8 +222,9 @@ export class TurnRunner {
       turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
     });
     // The client hears the turn completed first; in the same moment the turn becomes the thread's history (what a
-    // client asks next sees it), and its line is written right after (a failed write follows as an `error`, and
-    // everything appended earlier stays intact).
+    // client asks next sees it). Its line is written on the next turn of the event loop, and analytics hears of the
+    // turn after that: neither delays the client's reply to turn/completed (about 3.5% of a loopback turn, measured by
+    // `bench/turn.bench.mjs`). A failed write follows as an `error`; everything appended earlier stays intact.
     const persisted = this.#thread.appendTurn(turn);
     try {
       await persisted;
