@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useDevWorld } from './support/dev-world.js';
 
 const world = useDevWorld();
@@ -75,6 +75,43 @@ describe('account/rateLimits/read', () => {
       },
     });
     await h.client.next('turn/completed');
+  });
+
+  it('a turn that fails after the response headers still reports their rate limits, before it goes idle', async () => {
+    const h = await world.server({ plan: 'plus' });
+    const { thread } = await h.client.result<{ thread: { id: string } }>('thread/start', {});
+    const input = [{ type: 'text', text: 'x', text_elements: [] }];
+    await h.client.result('turn/start', { threadId: thread.id, input });
+    await h.client.next('turn/completed');
+    // The next turn gets its response headers and then fails (no usage, so no token-usage report to ride on); the
+    // response itself is read to its end, so the backend is done with it when the test is.
+    const session = h.server.context.threads.require(thread.id).model!.session;
+    const stream = session.stream.bind(session);
+    const spy = vi.spyOn(session, 'stream').mockImplementation(async function* (request, options) {
+      for await (const event of stream(request, options)) if (event.type === 'metadata') yield event;
+      throw new Error('the stream broke after its headers');
+    });
+    try {
+      const before = h.client.raw.length;
+      const { turn } = await h.client.result<{ turn: { id: string } }>('turn/start', {
+        threadId: thread.id,
+        input,
+      });
+      await h.client.next('turn/completed', (p) => (p.turn as { id: string }).id === turn.id);
+      const sent = h.client.raw.slice(before) as Array<{ method?: string; params?: unknown }>;
+      const methods = sent.flatMap((m) => (m.method ? [m.method] : []));
+      expect(methods.slice(-4)).toEqual([
+        'error',
+        'account/rateLimits/updated',
+        'thread/status/changed',
+        'turn/completed',
+      ]);
+      const updates = sent.filter((m) => m.method === 'account/rateLimits/updated');
+      expect(updates).toHaveLength(1);
+      expect(updates[0]!.params).toMatchObject({ rateLimits: { limitId: 'codex', planType: 'plus' } });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('API key: -32600 as upstream, and nothing is asked', async () => {

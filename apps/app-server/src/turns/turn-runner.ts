@@ -1,4 +1,4 @@
-import type { ModelEvent, ResponseItem } from '@codex-ts/model-provider';
+import type { ModelEvent, RateLimitSnapshot, ResponseItem } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
@@ -214,6 +214,7 @@ export class TurnRunner {
       completedAt,
       durationMs: Date.now() - this.#startedMs,
     };
+    this.#reportRateLimits(); // a turn that ended without its usage still reports what its headers said
     this.#thread.activeTurn = undefined;
     this.#thread.status = { type: 'idle' };
     this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
@@ -269,6 +270,16 @@ export class TurnRunner {
 
   #current: { id: string; text: string; startedAtMs: number } | undefined;
   #lastUsage: UsageBreakdown | undefined;
+  /** The rate limits of the response headers, until reported. */
+  #rateLimits: RateLimitSnapshot | undefined;
+
+  /** `account/rateLimits/updated` to every client, once a turn: after its token usage, before it goes idle. */
+  #reportRateLimits(): void {
+    const limits = this.#rateLimits;
+    if (!limits) return;
+    this.#rateLimits = undefined;
+    this.#app.clients.broadcast('account/rateLimits/updated', { rateLimits: wireRateLimits(limits) });
+  }
   #attemptItems: ThreadItem[] = [];
 
   #onEvent(event: ModelEvent): void {
@@ -276,10 +287,8 @@ export class TurnRunner {
     const turnId = this.#turnId;
     switch (event.type) {
       case 'metadata':
-        if (event.rateLimits)
-          this.#app.clients.broadcast('account/rateLimits/updated', {
-            rateLimits: wireRateLimits(event.rateLimits),
-          });
+        // Reported with the turn's token usage, as upstream orders it (the latest attempt's headers win).
+        if (event.rateLimits) this.#rateLimits = event.rateLimits;
         return;
       case 'output_item.added': {
         if (event.item.type !== 'message') return;
@@ -338,6 +347,7 @@ export class TurnRunner {
             tokenUsage: { total: this.#thread.totalUsage, last, modelContextWindow: this.#contextWindow },
           });
         }
+        this.#reportRateLimits();
         return;
       }
       case 'retry': {
