@@ -270,6 +270,7 @@ export class TurnRunner {
 
   #current: { id: string; text: string; startedAtMs: number } | undefined;
   #lastUsage: UsageBreakdown | undefined;
+  #attemptItems: ThreadItem[] = [];
   /** The rate limits of the response headers, until reported. */
   #rateLimits: RateLimitSnapshot | undefined;
 
@@ -280,7 +281,6 @@ export class TurnRunner {
     this.#rateLimits = undefined;
     this.#app.clients.broadcast('account/rateLimits/updated', { rateLimits: wireRateLimits(limits) });
   }
-  #attemptItems: ThreadItem[] = [];
 
   #onEvent(event: ModelEvent): void {
     const threadId = this.#thread.id;
