@@ -41,7 +41,8 @@ const threadStart = defineMethod<
 
 const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | undefined }, AppContext>({
   params: object('ThreadResumeParams', { threadId: str(), excludeTurns: optional(bool()) }),
-  async handle({ params, connection, app }) {
+  async handle({ params, connection, app, after }) {
+    const loading = !app.threads.loaded(params.threadId);
     const thread = await app.threads.resume(params.threadId);
     app.clients.follow(thread.id, connection);
     app.analytics.threadInitialized(
@@ -51,7 +52,16 @@ const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | u
       'resumed',
       thread.meta.createdAt,
     );
-    return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread.record()) };
+    if (loading) {
+      // As upstream 0.169 does when a resume loads the thread: its status before the answer, and after it that the
+      // thread has no goal (codex-ts keeps none).
+      app.clients.toThread(thread.id, 'thread/status/changed', {
+        threadId: thread.id,
+        status: thread.status,
+      });
+      after(() => app.clients.toThread(thread.id, 'thread/goal/cleared', { threadId: thread.id }));
+    }
+    return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread.record(), true) };
   },
 });
 

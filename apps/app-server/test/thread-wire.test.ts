@@ -56,6 +56,55 @@ describe('a thread’s environment and live capability', () => {
   });
 });
 
+describe('thread/resume in a new process', () => {
+  it('sends the thread’s status before the answer and its cleared goal after; the answer ends as upstream 0.169’s', async () => {
+    const a = await world.server({ signedIn: false });
+    const { thread } = await a.client.result<{ thread: Shown }>('thread/start', { model: 'gpt-dev' });
+    await a.close();
+
+    const b = await world.server({ home: a.home });
+    const from = b.client.raw.length;
+    const result = await b.client.result<Record<string, unknown>>('thread/resume', { threadId: thread.id });
+    await b.client.next('thread/goal/cleared');
+    // The order on the wire: status, the answer, then the goal.
+    const order = b.client.raw
+      .slice(from)
+      .map((m) => (m as { method?: string }).method ?? 'answer')
+      .filter((m) => m.startsWith('thread/') || m === 'answer');
+    expect(order).toEqual(['thread/status/changed', 'answer', 'thread/goal/cleared']);
+    const sent = b.client.raw
+      .slice(from)
+      .filter((m) => (m as { method?: string }).method?.startsWith('thread/'));
+    expect(sent.map((m) => (m as { params: unknown }).params)).toEqual([
+      { threadId: thread.id, status: { type: 'idle' } },
+      { threadId: thread.id },
+    ]);
+    expect(Object.entries(result).slice(-6)).toEqual([
+      ['reasoningEffort', null],
+      [
+        'collaborationMode',
+        {
+          mode: 'default',
+          settings: { model: 'gpt-dev', reasoning_effort: null, developer_instructions: null },
+        },
+      ],
+      ['multiAgentMode', 'explicitRequestOnly'],
+      ['initialTurnsPage', null],
+      ['turnsBackwardsCursor', null],
+      ['itemsBackwardsCursor', null],
+    ]);
+
+    // A second resume of the loaded thread answers alone.
+    const again = b.client.raw.length;
+    await b.client.result('thread/resume', { threadId: thread.id });
+    await b.client.result('thread/read', { threadId: thread.id });
+    expect(b.client.raw.slice(again).map((m) => (m as { method?: string }).method ?? 'answer')).toEqual([
+      'answer',
+      'answer',
+    ]);
+  });
+});
+
 describe('history written before items were timed', () => {
   it('replays with null times and root turn, and the absent features as null', () => {
     const record = threadRecord('th', 100, {

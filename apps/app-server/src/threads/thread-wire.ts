@@ -71,8 +71,13 @@ export function toWireThread(
  * permissions are those of upstream's implicit built-in `:read-only` profile (codex-ts has no configurable
  * profiles); no service tier or reasoning effort is sent with a turn (null); `multiAgentMode` is deprecated upstream
  * and always `explicitRequestOnly` (codex-ts has no sub-agents at all).
+ *
+ * thread/resume adds what upstream 0.169 adds there, in its places (compared live in the interop suite): the
+ * `default` collaboration mode on the thread's model, no initial turns page, and no backwards cursors. The cursors
+ * page a `paginated` thread through thread/turns/list and thread/items/list; a codex-ts thread is `legacy` and its
+ * resume carries every turn, so there is nothing to page (null).
  */
-export function threadSettings(record: ThreadRecord): Record<string, unknown> {
+export function threadSettings(record: ThreadRecord, resumed = false): Record<string, unknown> {
   const { meta } = record;
   return {
     model: meta.model,
@@ -87,6 +92,15 @@ export function threadSettings(record: ThreadRecord): Record<string, unknown> {
     sandbox: { type: 'readOnly', networkAccess: false },
     activePermissionProfile: { id: ':read-only', extends: null },
     reasoningEffort: null,
+    ...(resumed
+      ? {
+          collaborationMode: {
+            mode: 'default',
+            settings: { model: meta.model, reasoning_effort: null, developer_instructions: null },
+          },
+        }
+      : {}),
     multiAgentMode: 'explicitRequestOnly',
+    ...(resumed ? { initialTurnsPage: null, turnsBackwardsCursor: null, itemsBackwardsCursor: null } : {}),
   };
 }
