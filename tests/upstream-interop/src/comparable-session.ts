@@ -10,6 +10,15 @@ export type StepOutcome =
 /** Each step's outcome under a stable label (`account/read@start`, `turn/start`, …), in order. */
 export type SessionOutcomes = Map<string, StepOutcome>;
 
+export interface ComparableSessionContext extends ReferenceSessionContext {
+  /**
+   * Starts another server process on the same `CODEX_HOME`. Given, the first process is closed after its turn and
+   * `thread/list`, and the session goes on in the new one: `thread/resume` of the thread, another turn, `thread/read`,
+   * then the rest. (Upstream refuses to resume a thread another live process holds: "already has an active writer".)
+   */
+  startAnother?: () => AppServerSession;
+}
+
 /** `-32600 Invalid request: unknown variant …`: the method is not one this server serves. */
 function isUnknownMethod(err: unknown): boolean {
   return (
@@ -17,19 +26,11 @@ function isUnknownMethod(err: unknown): boolean {
   );
 }
 
-/**
- * The reference session (initialize → account/read → account/rateLimits/read → model/list → thread/start →
- * turn/start until turn/completed → thread/read → thread/list → app/list → device-code login → logout → API-key
- * login), run so that it can be compared between two servers: a method one server does not serve is recorded as
- * such and the steps that need its result are skipped, instead of ending the session. Waits on notifications,
- * never on time.
- */
-export async function runComparableSession(
-  session: AppServerSession,
-  context: ReferenceSessionContext,
-): Promise<SessionOutcomes> {
-  const outcomes: SessionOutcomes = new Map();
-  const step = async <T>(label: string, method: string, params?: unknown): Promise<T | undefined> => {
+type Step = <T>(label: string, method: string, params?: unknown) => Promise<T | undefined>;
+
+/** A step runner on `session` that records each outcome in `outcomes`. */
+function stepsOn(session: AppServerSession, outcomes: SessionOutcomes): Step {
+  return async <T>(label: string, method: string, params?: unknown): Promise<T | undefined> => {
     try {
       const result = await session.request<T>(method, params);
       outcomes.set(label, { kind: 'result', method, result });
@@ -42,12 +43,53 @@ export async function runComparableSession(
       return undefined;
     }
   };
+}
 
-  await step('initialize', 'initialize', {
+/** `initialize` and `initialized`, as a client opens a session. */
+async function initialize(session: AppServerSession, step: Step, label: string): Promise<void> {
+  await step(label, 'initialize', {
     clientInfo: { name: 'codex_ts_interop', title: 'codex-ts interop suite', version: '0.0.0' },
     capabilities: { experimentalApi: false },
   });
   session.notify('initialized');
+}
+
+/** One turn on `threadId`, waited on until `turn/completed`; undefined when `turn/start` failed. */
+async function turn(
+  session: AppServerSession,
+  step: Step,
+  label: string,
+  threadId: string,
+  prompt: string,
+): Promise<unknown> {
+  const completed = session.nextNotification<{ threadId: string }>(
+    'turn/completed',
+    (p) => p.threadId === threadId,
+  );
+  const started = await step(label, 'turn/start', {
+    threadId,
+    input: [{ type: 'text', text: prompt, text_elements: [] }],
+  });
+  if (started !== undefined) await completed;
+  else completed.catch(() => {});
+  return started;
+}
+
+/**
+ * The reference session (initialize → account/read → account/rateLimits/read → model/list → thread/start →
+ * turn/start until turn/completed → thread/read → thread/list → [a new process: thread/resume → a turn → thread/read]
+ * → app/list → device-code login → logout → API-key login), run so that it can be compared between two
+ * servers: a method one server does not serve is recorded as such and the steps that need its result are skipped,
+ * instead of ending the session. Waits on notifications, never on time.
+ */
+export async function runComparableSession(
+  first: AppServerSession,
+  context: ComparableSessionContext,
+): Promise<SessionOutcomes> {
+  const outcomes: SessionOutcomes = new Map();
+  let session = first;
+  let step = stepsOn(session, outcomes);
+  await initialize(session, step, 'initialize');
   await step('account/read@start', 'account/read', { refreshToken: false });
   await step('account/rateLimits/read', 'account/rateLimits/read');
   await step('model/list', 'model/list', {});
@@ -55,18 +97,20 @@ export async function runComparableSession(
   const thread = await step<{ thread: { id: string } }>('thread/start', 'thread/start', { cwd: context.cwd });
   const threadId = thread?.thread.id;
   if (threadId !== undefined) {
-    const completed = session.nextNotification<{ threadId: string }>(
-      'turn/completed',
-      (p) => p.threadId === threadId,
-    );
-    const turn = await step('turn/start', 'turn/start', {
-      threadId,
-      input: [{ type: 'text', text: context.prompt, text_elements: [] }],
-    });
-    if (turn !== undefined) await completed;
-    else completed.catch(() => {});
-    await step('thread/read', 'thread/read', { threadId, includeTurns: turn !== undefined });
+    const turned = await turn(session, step, 'turn/start', threadId, context.prompt);
+    await step('thread/read', 'thread/read', { threadId, includeTurns: turned !== undefined });
     await step('thread/list', 'thread/list', {});
+    if (turned !== undefined && context.startAnother) {
+      await session.close();
+      session = context.startAnother();
+      step = stepsOn(session, outcomes);
+      await initialize(session, step, 'initialize@resumed');
+      const resumed = await step('thread/resume', 'thread/resume', { threadId });
+      if (resumed !== undefined) {
+        const again = await turn(session, step, 'turn/start@resumed', threadId, context.prompt);
+        await step('thread/read@resumed', 'thread/read', { threadId, includeTurns: again !== undefined });
+      }
+    }
   }
   await step('app/list', 'app/list', {});
 

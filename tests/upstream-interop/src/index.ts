@@ -6,7 +6,7 @@ export { AppServerRpcError, AppServerSession, AppServerSessionError } from './ap
 export type { DevBackendConfigOptions, TempCodexHome } from './codex-home.js';
 export { createCodexHome, devBackendConfigToml } from './codex-home.js';
 export type { SessionOutcomes, StepOutcome } from './comparable-session.js';
-export { runComparableSession } from './comparable-session.js';
+export { type ComparableSessionContext, runComparableSession } from './comparable-session.js';
 export {
   loadReferenceTranscript,
   referenceFixtureUrl,
