@@ -54,12 +54,10 @@ const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | u
     );
     if (loading) {
       // As upstream 0.169 does when a resume loads the thread: its status before the answer, and after it that the
-      // thread has no goal (codex-ts keeps none).
-      app.clients.toThread(thread.id, 'thread/status/changed', {
-        threadId: thread.id,
-        status: thread.status,
-      });
-      after(() => app.clients.toThread(thread.id, 'thread/goal/cleared', { threadId: thread.id }));
+      // thread has no goal (codex-ts keeps none). To the resuming client only: one that resumes the same thread at
+      // the same moment hears its own pair, not this one too.
+      connection.notify('thread/status/changed', { threadId: thread.id, status: thread.status });
+      after(() => connection.notify('thread/goal/cleared', { threadId: thread.id }));
     }
     return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread.record(), true) };
   },

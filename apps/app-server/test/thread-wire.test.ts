@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { toWireThread } from '../src/threads/thread-wire.js';
 import { ContextWindowLookup, modelContextWindow } from '../src/turns/context-window.js';
 import { wireTurn } from '../src/turns/turn-wire.js';
+import { TestClient } from './support/client.js';
 import { useDevWorld } from './support/dev-world.js';
 import { threadRecord } from './support/thread-record.js';
 
@@ -102,6 +103,31 @@ describe('thread/resume in a new process', () => {
       'answer',
       'answer',
     ]);
+  });
+});
+
+describe('two clients resume one stored thread at the same moment', () => {
+  it('each hears the thread’s status and cleared goal once', async () => {
+    const a = await world.server({ signedIn: false });
+    const { thread } = await a.client.result<{ thread: Shown }>('thread/start', {});
+    await a.close();
+
+    const b = await world.server({ home: a.home });
+    const other = new TestClient(b.server);
+    onTestFinished(() => other.close());
+    await other.initialize();
+    const clients = [b.client, other];
+    const from = clients.map((c) => c.raw.length);
+    await Promise.all(clients.map((c) => c.result('thread/resume', { threadId: thread.id })));
+    await Promise.all(clients.map((c) => c.next('thread/goal/cleared')));
+    await Promise.all(clients.map((c) => c.result('thread/read', { threadId: thread.id })));
+    for (const [i, c] of clients.entries()) {
+      const heard = c.raw
+        .slice(from[i])
+        .map((m) => (m as { method?: string }).method)
+        .filter((m) => m?.startsWith('thread/'));
+      expect(heard).toEqual(['thread/status/changed', 'thread/goal/cleared']);
+    }
   });
 });
 
