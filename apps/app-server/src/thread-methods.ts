@@ -53,11 +53,19 @@ const threadResume = defineMethod<{ threadId: string; excludeTurns?: boolean | u
       thread.meta.createdAt,
     );
     if (loading) {
-      // As upstream 0.169 does when a resume loads the thread: its status before the answer, and after it that the
-      // thread has no goal (codex-ts keeps none). To the resuming client only: one that resumes the same thread at
-      // the same moment hears its own pair, not this one too.
+      // As upstream 0.169 does when a resume loads the thread: its status before the answer; after it, the token
+      // usage its rollout recorded (if a turn reported one) and that the thread has no goal (codex-ts keeps none).
+      // To the resuming client only: one that resumes the same thread at the same moment hears its own, not these too.
       connection.notify('thread/status/changed', { threadId: thread.id, status: thread.status });
-      after(() => connection.notify('thread/goal/cleared', { threadId: thread.id }));
+      after(() => {
+        const usage = thread.tokenUsage;
+        if (usage) {
+          const { turnId, total, last, modelContextWindow } = usage;
+          const tokenUsage = { total, last, modelContextWindow };
+          connection.notify('thread/tokenUsage/updated', { threadId: thread.id, turnId, tokenUsage });
+        }
+        connection.notify('thread/goal/cleared', { threadId: thread.id });
+      });
     }
     return { thread: loadedWire(thread, !params.excludeTurns), ...threadSettings(thread.record(), true) };
   },

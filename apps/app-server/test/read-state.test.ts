@@ -68,7 +68,16 @@ describe('read state (thread/read, thread/list, thread/readState/update)', () =>
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l).type);
-    expect(types).toEqual(['session_meta', 'turn', 'read_state', 'turn', 'read_state', 'read_state']);
+    expect(types).toEqual([
+      'session_meta',
+      'turn',
+      'token_usage',
+      'read_state',
+      'turn',
+      'token_usage',
+      'read_state',
+      'read_state',
+    ]);
     expect(t2).not.toBe(t1);
     await a.close();
 

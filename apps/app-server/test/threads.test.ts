@@ -257,4 +257,38 @@ describe('rollout writer', () => {
     writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"tu`);
     expect(await readRollout(path)).toEqual({ meta, path, turns: [], task: undefined, updatedAt: 1 });
   });
+
+  it('token usage: the last line wins on replay; a malformed one is corruption, named by its line', async () => {
+    const path = `${tempHome()}/rollout-usage.jsonl`;
+    const w = new RolloutWriter(path);
+    const meta = {
+      id: 'u',
+      createdAt: 1,
+      cwd: '/',
+      model: 'm',
+      modelProvider: 'openai',
+      cliVersion: '0',
+      originator: 'o',
+      source: 'vscode',
+    };
+    const count = (n: number) => ({
+      totalTokens: n,
+      inputTokens: n,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      outputTokens: 0,
+      reasoningOutputTokens: 0,
+    });
+    const first = { turnId: 't1', total: count(5), last: count(5), modelContextWindow: 258_400 };
+    const second = { turnId: 't2', total: count(12), last: count(7), modelContextWindow: null };
+    await w.append(rolloutLine('session_meta', meta), rolloutLine('token_usage', first));
+    await w.append(rolloutLine('token_usage', second));
+    expect((await readRollout(path)).tokenUsage).toEqual(second);
+
+    await w.append(rolloutLine('token_usage', { ...second, last: { ...count(1), outputTokens: -1 } }));
+    await w.append(rolloutLine('session_meta', meta)); // so the bad line is not the last (a torn append)
+    await expect(readRollout(path)).rejects.toThrow(
+      `rollout ${path} is corrupt at line 4: invalid token_usage`,
+    );
+  });
 });

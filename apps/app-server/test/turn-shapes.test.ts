@@ -152,4 +152,40 @@ describe('a turn’s items, as upstream times and ids them', () => {
       tokenUsage: { total: last, last, modelContextWindow: 258_400 },
     });
   });
+
+  it('a thread resumed in a new process reports its usage again, after the answer, and counts on from it', async () => {
+    const a = await server();
+    const { thread } = await a.client.result<{ thread: { id: string } }>('thread/start', {});
+    const usages: Array<Record<string, unknown>> = [];
+    for (const words of ['one', 'two words']) {
+      await a.client.result('turn/start', { threadId: thread.id, input: text(words) });
+      usages.push((await a.client.next('thread/tokenUsage/updated', (p) => !usages.includes(p))).params);
+      await a.client.next('turn/completed', (p) => (p.turn as { id: string }).id === usages.at(-1)!.turnId);
+    }
+    await a.close();
+    const stored = usages[1]!;
+
+    const b = await world.server({ home: a.home });
+    const from = b.client.raw.length;
+    await b.client.result('thread/resume', { threadId: thread.id });
+    await b.client.next('thread/goal/cleared');
+    const heard = b.client.raw.slice(from) as Array<{ method?: string; params?: unknown }>;
+    expect(
+      heard
+        .map((m) => m.method ?? 'answer')
+        .filter((m) => m !== 'account/updated' && !m.startsWith('remote')),
+    ).toEqual(['thread/status/changed', 'answer', 'thread/tokenUsage/updated', 'thread/goal/cleared']);
+    // The second turn's report, as it was: its turn, the thread's total over both turns, its own count.
+    expect(heard.find((m) => m.method === 'thread/tokenUsage/updated')!.params).toEqual(stored);
+
+    const { turn } = await b.client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('three'),
+    });
+    const next = (await b.client.next('thread/tokenUsage/updated', (p) => p.turnId === turn.id)).params;
+    const { total, last } = next.tokenUsage as Record<string, Record<string, number>>;
+    const before = (stored.tokenUsage as Record<string, Record<string, number>>).total!;
+    for (const k of Object.keys(before)) expect(total![k]).toBe(before[k]! + last![k]!);
+    expect(last!.totalTokens).toBeGreaterThan(0);
+  });
 });

@@ -227,6 +227,6 @@ describe('turn/start', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l).type);
-    expect(lines).toEqual(['session_meta', 'turn', 'read_state']);
+    expect(lines).toEqual(['session_meta', 'turn', 'token_usage', 'read_state']);
   });
 });

@@ -2,16 +2,18 @@ import { writeSync } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import type { PersistedThreadTask } from '@codex-ts/login';
 import { isReadReceipt } from './read-state.js';
-import type { ReadReceipt, ThreadMeta, ThreadRecord, Turn } from './thread-model.js';
+import type { ReadReceipt, ThreadMeta, ThreadRecord, ThreadTokenUsage, Turn } from './thread-model.js';
 
 /**
- * One JSONL line of a rollout. Append-only: a later `thread_task` (or `read_state`) replaces an earlier one on replay.
+ * One JSONL line of a rollout. Append-only: a later `thread_task` (or `read_state`, or `token_usage`) replaces an
+ * earlier one on replay.
  */
 export type RolloutLine =
   | { readonly timestamp: string; readonly type: 'session_meta'; readonly payload: ThreadMeta }
   | { readonly timestamp: string; readonly type: 'thread_task'; readonly payload: PersistedThreadTask }
   | { readonly timestamp: string; readonly type: 'turn'; readonly payload: Turn }
-  | { readonly timestamp: string; readonly type: 'read_state'; readonly payload: ReadReceipt };
+  | { readonly timestamp: string; readonly type: 'read_state'; readonly payload: ReadReceipt }
+  | { readonly timestamp: string; readonly type: 'token_usage'; readonly payload: ThreadTokenUsage };
 
 /** A rollout that cannot be replayed; names the file and the line. */
 export class RolloutCorruptError extends Error {
@@ -59,6 +61,29 @@ function validTask(p: unknown): p is PersistedThreadTask {
   return isObject(p) && typeof p.agentRuntimeId === 'string' && typeof p.taskId === 'string';
 }
 
+const USAGE_COUNTS = [
+  'totalTokens',
+  'inputTokens',
+  'cachedInputTokens',
+  'cacheWriteInputTokens',
+  'outputTokens',
+  'reasoningOutputTokens',
+] as const;
+
+function validUsage(p: unknown): boolean {
+  return isObject(p) && USAGE_COUNTS.every((k) => Number.isSafeInteger(p[k]) && (p[k] as number) >= 0);
+}
+
+function validTokenUsage(p: unknown): p is ThreadTokenUsage {
+  return (
+    isObject(p) &&
+    typeof p.turnId === 'string' &&
+    validUsage(p.total) &&
+    validUsage(p.last) &&
+    (p.modelContextWindow === null || Number.isSafeInteger(p.modelContextWindow))
+  );
+}
+
 function validTurn(p: unknown): p is Turn {
   return isObject(p) && typeof p.id === 'string' && Array.isArray(p.items) && typeof p.status === 'string';
 }
@@ -70,6 +95,7 @@ export async function readRollout(path: string): Promise<ThreadRecord> {
   let meta: ThreadMeta | undefined;
   let task: PersistedThreadTask | undefined;
   let readState: ReadReceipt | undefined;
+  let tokenUsage: ThreadTokenUsage | undefined;
   let updatedAt = 0;
   const turns: Turn[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -102,11 +128,14 @@ export async function readRollout(path: string): Promise<ThreadRecord> {
     } else if (type === 'read_state') {
       if (!isReadReceipt(payload)) throw new RolloutCorruptError(path, i + 1, 'invalid read_state');
       readState = payload;
+    } else if (type === 'token_usage') {
+      if (!validTokenUsage(payload)) throw new RolloutCorruptError(path, i + 1, 'invalid token_usage');
+      tokenUsage = payload;
     }
     // Unknown record types (a newer writer) are skipped.
   }
   if (!meta) throw new RolloutCorruptError(path, 1, 'empty rollout');
-  return { meta, path, turns, task, updatedAt, readState };
+  return { meta, path, turns, task, updatedAt, readState, tokenUsage };
 }
 
 /**

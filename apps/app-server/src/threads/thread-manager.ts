@@ -4,11 +4,17 @@ import { v7 as uuidv7 } from 'uuid';
 import { invalidRequest, RpcError } from '../jsonrpc.js';
 import type { AppLogger } from '../logger.js';
 import type { ContextWindowLookup } from '../turns/context-window.js';
-import type { UsageBreakdown } from '../turns/turn-wire.js';
 import { APP_SERVER_VERSION } from '../version.js';
 import { markThread, publishTurn } from './read-state.js';
 import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
-import type { ReadReceipt, ThreadMeta, ThreadRecord, ThreadStatus, Turn } from './thread-model.js';
+import type {
+  ReadReceipt,
+  ThreadMeta,
+  ThreadRecord,
+  ThreadStatus,
+  ThreadTokenUsage,
+  Turn,
+} from './thread-model.js';
 import type { ThreadStore } from './thread-store.js';
 
 /** A thread held in memory: its replayed record plus what is live. */
@@ -33,8 +39,8 @@ export class LoadedThread {
         readonly contextWindow: ContextWindowLookup;
       }
     | undefined;
-  /** Token usage summed over this process's turns (`thread/tokenUsage/updated` total). */
-  totalUsage: UsageBreakdown | undefined;
+  /** The thread's token usage as of its latest turn that reported one (`thread/tokenUsage/updated`). */
+  tokenUsage: ThreadTokenUsage | undefined;
 
   constructor(record: ThreadRecord) {
     this.meta = record.meta;
@@ -43,6 +49,7 @@ export class LoadedThread {
     this.task = record.task;
     this.updatedAt = record.updatedAt;
     this.readState = record.readState;
+    this.tokenUsage = record.tokenUsage;
   }
 
   get id(): string {
@@ -57,21 +64,26 @@ export class LoadedThread {
       task: this.task,
       updatedAt: this.updatedAt,
       readState: this.readState,
+      tokenUsage: this.tokenUsage,
     };
   }
 
   /**
-   * Appends a finished turn, with the read receipt it publishes (a result the user should see) in the same write.
-   * The turn is the thread's history at once (what a client asks next sees it); its line goes to disk on the next
-   * turn of the event loop (`RolloutWriter.appendSoon`), after whatever the caller hands the client now.
+   * Appends a finished turn, with the token usage it reported and the read receipt it publishes (a result the user
+   * should see) in the same write. The turn is the thread's history at once (what a client asks next sees it); its
+   * lines go to disk on the next turn of the event loop (`RolloutWriter.appendSoon`), after whatever the caller
+   * hands the client now.
    */
   async appendTurn(turn: Turn): Promise<void> {
     this.turns.push(turn);
     this.updatedAt = turn.completedAt ?? Math.floor(Date.now() / 1000);
+    const lines = [rolloutLine('turn', turn)];
+    if (this.tokenUsage?.turnId === turn.id) lines.push(rolloutLine('token_usage', this.tokenUsage));
     const receipt = publishTurn(this.readState, turn);
-    const line = rolloutLine('turn', turn);
-    if (!receipt) return this.writer.appendSoon(line);
-    return this.#withReceipt(receipt, () => this.writer.appendSoon(line, rolloutLine('read_state', receipt)));
+    if (!receipt) return this.writer.appendSoon(...lines);
+    return this.#withReceipt(receipt, () =>
+      this.writer.appendSoon(...lines, rolloutLine('read_state', receipt)),
+    );
   }
 
   /** Records a client's read mark (`thread/readState/update`) made on `expectedRevision`; false on a conflict. */
@@ -161,6 +173,7 @@ export class ThreadManager {
       task: undefined,
       updatedAt: meta.createdAt,
       readState: undefined,
+      tokenUsage: undefined,
     });
     await thread.writer.append(rolloutLine('session_meta', meta));
     this.#loaded.set(id, thread);

@@ -81,6 +81,28 @@ export interface ReadReceipt {
   readonly lastPublishedTurn: string | null;
 }
 
+/** Token counts as `thread/tokenUsage/updated` reports them. */
+export interface UsageBreakdown {
+  totalTokens: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteInputTokens: number;
+  outputTokens: number;
+  reasoningOutputTokens: number;
+}
+
+/**
+ * A thread's token usage as of its latest turn that reported one: the sum over the thread's turns, the turn's own,
+ * and the model's context window then. Persisted in the rollout (`token_usage` lines, the last one wins), so a
+ * resumed thread reports it again and goes on counting from it.
+ */
+export interface ThreadTokenUsage {
+  readonly turnId: string;
+  readonly total: UsageBreakdown;
+  readonly last: UsageBreakdown;
+  readonly modelContextWindow: number | null;
+}
+
 /** Everything a rollout holds, replayed. */
 export interface ThreadRecord {
   readonly meta: ThreadMeta;
@@ -90,6 +112,8 @@ export interface ThreadRecord {
   readonly updatedAt: number;
   /** The thread's read receipt; undefined until the first one is recorded. */
   readonly readState: ReadReceipt | undefined;
+  /** The thread's token usage; undefined until a turn reports one. */
+  readonly tokenUsage: ThreadTokenUsage | undefined;
 }
 
 export type ThreadStatus =

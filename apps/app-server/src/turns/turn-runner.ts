@@ -2,13 +2,12 @@ import type { ModelEvent, RateLimitSnapshot, ResponseItem } from '@codex-ts/mode
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
-import type { ThreadItem, Turn, TurnStatus, UserInput } from '../threads/thread-model.js';
+import type { ThreadItem, Turn, TurnStatus, UsageBreakdown, UserInput } from '../threads/thread-model.js';
 import { turnErrorOf } from './error-info.js';
 import {
   addUsage,
   messageText,
   responsesInput,
-  type UsageBreakdown,
   usageBreakdown,
   wireItem,
   wireRateLimits,
@@ -340,11 +339,15 @@ export class TurnRunner {
         if (event.usage) {
           const last = usageBreakdown(event.usage);
           this.#lastUsage = last;
-          this.#thread.totalUsage = addUsage(this.#thread.totalUsage ?? ZERO_USAGE, last);
+          // Counted on from the thread's total, which a resumed thread restores from its rollout; persisted with
+          // the turn.
+          const total = addUsage(this.#thread.tokenUsage?.total ?? ZERO_USAGE, last);
+          const modelContextWindow = this.#contextWindow;
+          this.#thread.tokenUsage = { turnId, total, last, modelContextWindow };
           this.#notify('thread/tokenUsage/updated', {
             threadId,
             turnId,
-            tokenUsage: { total: this.#thread.totalUsage, last, modelContextWindow: this.#contextWindow },
+            tokenUsage: { total, last, modelContextWindow },
           });
         }
         this.#reportRateLimits();

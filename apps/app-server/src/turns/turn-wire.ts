@@ -1,5 +1,5 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/model-provider';
-import type { ThreadItem, Turn, TurnError, UserInput } from '../threads/thread-model.js';
+import type { ThreadItem, Turn, TurnError, UsageBreakdown, UserInput } from '../threads/thread-model.js';
 import { countImages, type ImageContext, imageMessage, textMessage } from './user-input.js';
 
 /** An item of the history; a user message with images is converted again each turn (`undefined` until then). */
@@ -61,15 +61,6 @@ export function messageText(item: ResponseItem): string {
         : '',
     )
     .join('');
-}
-
-export interface UsageBreakdown {
-  totalTokens: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteInputTokens: number;
-  outputTokens: number;
-  reasoningOutputTokens: number;
 }
 
 export function usageBreakdown(u: TokenUsage): UsageBreakdown {

@@ -22,6 +22,7 @@ export function threadRecord(
     task: undefined,
     updatedAt: createdAt,
     readState: undefined,
+    tokenUsage: undefined,
     ...more,
   };
 }
