@@ -156,11 +156,17 @@ describe('a turn’s items, as upstream times and ids them', () => {
   it('a thread resumed in a new process reports its usage again, after the answer, and counts on from it', async () => {
     const a = await server();
     const { thread } = await a.client.result<{ thread: { id: string } }>('thread/start', {});
-    const usages: Array<Record<string, unknown>> = [];
+    type Usage = { turnId: string; tokenUsage: Record<string, Record<string, number>> };
+    const usages: Usage[] = [];
     for (const words of ['one', 'two words']) {
-      await a.client.result('turn/start', { threadId: thread.id, input: text(words) });
-      usages.push((await a.client.next('thread/tokenUsage/updated', (p) => !usages.includes(p))).params);
-      await a.client.next('turn/completed', (p) => (p.turn as { id: string }).id === usages.at(-1)!.turnId);
+      const { turn } = await a.client.result<{ turn: { id: string } }>('turn/start', {
+        threadId: thread.id,
+        input: text(words),
+      });
+      usages.push(
+        (await a.client.next('thread/tokenUsage/updated', (p) => p.turnId === turn.id)).params as Usage,
+      );
+      await a.client.next('turn/completed', (p) => (p.turn as { id: string }).id === turn.id);
     }
     await a.close();
     const stored = usages[1]!;
@@ -182,9 +188,10 @@ describe('a turn’s items, as upstream times and ids them', () => {
       threadId: thread.id,
       input: text('three'),
     });
-    const next = (await b.client.next('thread/tokenUsage/updated', (p) => p.turnId === turn.id)).params;
-    const { total, last } = next.tokenUsage as Record<string, Record<string, number>>;
-    const before = (stored.tokenUsage as Record<string, Record<string, number>>).total!;
+    const next = (await b.client.next('thread/tokenUsage/updated', (p) => p.turnId === turn.id))
+      .params as Usage;
+    const { total, last } = next.tokenUsage;
+    const before = stored.tokenUsage.total!;
     for (const k of Object.keys(before)) expect(total![k]).toBe(before[k]! + last![k]!);
     expect(last!.totalTokens).toBeGreaterThan(0);
   });
