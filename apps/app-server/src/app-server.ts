@@ -152,7 +152,7 @@ export class AppServer {
     services?.context.logins.cancelActive();
     services?.context.remoteControl.disable();
     await services?.context.threads.drain(SHUTDOWN_DRAIN_MS);
-    services?.context.threads.close();
+    await services?.context.threads.close();
     await services?.context.apps.close();
     await services?.context.analytics.flush(SHUTDOWN_DRAIN_MS);
   }

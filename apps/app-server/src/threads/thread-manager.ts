@@ -16,6 +16,7 @@ import type {
   Turn,
 } from './thread-model.js';
 import type { ThreadStore } from './thread-store.js';
+import { ThreadWriterLock } from './writer-lock.js';
 
 /** A thread held in memory: its replayed record plus what is live. */
 export class LoadedThread {
@@ -41,6 +42,8 @@ export class LoadedThread {
     | undefined;
   /** The thread's token usage as of its latest turn that reported one (`thread/tokenUsage/updated`). */
   tokenUsage: ThreadTokenUsage | undefined;
+  /** This server's claim on the rollout: no other process loads the thread while it is held. */
+  lock: ThreadWriterLock | undefined;
 
   constructor(record: ThreadRecord) {
     this.meta = record.meta;
@@ -166,6 +169,7 @@ export class ThreadManager {
       source: 'vscode',
     };
     const path = await this.store.newRolloutPath(id, nowMs);
+    const lock = await ThreadWriterLock.acquire(path);
     const thread = new LoadedThread({
       meta,
       path,
@@ -175,7 +179,13 @@ export class ThreadManager {
       readState: undefined,
       tokenUsage: undefined,
     });
-    await thread.writer.append(rolloutLine('session_meta', meta));
+    thread.lock = lock;
+    try {
+      await thread.writer.append(rolloutLine('session_meta', meta));
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
     this.#loaded.set(id, thread);
     this.prewarmTask(thread);
     return thread;
@@ -218,9 +228,26 @@ export class ThreadManager {
     return p;
   }
 
+  /**
+   * Loads the thread for this server to write: refused while another live process (or server) holds its rollout,
+   * as upstream refuses with `thread … already has an active writer`.
+   */
   async #load(threadId: string): Promise<LoadedThread> {
-    const record = await this.readStored(threadId);
+    const path = await this.#locateLive(threadId);
+    const lock = await ThreadWriterLock.acquire(path);
+    if (!lock) {
+      this.#logger.warn({ threadId, lock: `${path}.lock` }, 'another live writer holds the thread');
+      throw invalidRequest(`thread ${threadId} already has an active writer`);
+    }
+    let record: ThreadRecord;
+    try {
+      record = await this.#replay(threadId, path);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     const thread = new LoadedThread(record);
+    thread.lock = lock;
     this.#loaded.set(threadId, thread);
     const restored = await this.#auth.restoreThreadTask(threadId, record.task).catch((err: unknown) => {
       this.#logger.warn({ threadId, error: err }, 'could not restore the thread task');
@@ -233,10 +260,18 @@ export class ThreadManager {
 
   /** Reads a stored (live) thread without loading it. */
   async readStored(threadId: string): Promise<ThreadRecord> {
+    return this.#replay(threadId, await this.#locateLive(threadId));
+  }
+
+  async #locateLive(threadId: string): Promise<string> {
     const found = await this.store.locate(threadId);
     if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    return found.path;
+  }
+
+  async #replay(threadId: string, path: string): Promise<ThreadRecord> {
     try {
-      return await readRollout(found.path);
+      return await readRollout(path);
     } catch (err) {
       if (err instanceof RolloutCorruptError)
         throw new RpcError(-32603, `failed to load thread ${threadId}: ${err.message}`);
@@ -276,9 +311,12 @@ export class ThreadManager {
     const found = await this.store.locate(threadId);
     if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
     const loaded = this.#loaded.get(threadId);
+    if (!loaded && (await ThreadWriterLock.heldElsewhere(found.path)))
+      throw invalidRequest(`thread ${threadId} already has an active writer`);
     loaded?.activeTurn?.abort.abort();
     this.#loaded.delete(threadId);
     await loaded?.writer.close();
+    loaded?.lock?.release();
     this.#auth.forgetThread(threadId);
     await this.store.move(found.path, true);
   }
@@ -295,15 +333,19 @@ export class ThreadManager {
     return this.store.list(archived);
   }
 
-  /** Unloads every thread (shutdown). */
-  close(): void {
+  /** Unloads every thread (shutdown); each gives up its rollout once its queued appends are done. */
+  async close(): Promise<void> {
     this.#unsubscribe();
-    for (const t of this.#loaded.values()) {
-      t.activeTurn?.abort.abort();
-      t.model?.session.close();
-      void t.writer.close();
-    }
+    const threads = [...this.#loaded.values()];
     this.#loaded.clear();
+    await Promise.all(
+      threads.map(async (t) => {
+        t.activeTurn?.abort.abort();
+        t.model?.session.close();
+        await t.writer.close();
+        t.lock?.release();
+      }),
+    );
   }
 
   #persistTask(threadId: string, task: PersistedThreadTask): void {

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+
+/** Who writes a thread's rollout: a process, named so that another one can tell whether it still runs. */
+interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  /** The process's start (boot id and start time, from /proc); null where /proc is not there. */
+  readonly start: string | null;
+}
+
+/** Lock files this process holds (two servers in one process are two writers, as two processes are). */
+const heldHere = new Set<string>();
+/** This process as a lock names it (read once). */
+let self: Holder | undefined;
+
+/** `<boot id>:<start time in ticks>` of a process, from /proc; null when unknown (no /proc, or no such process). */
+function processStart(pid: number): string | null {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22.
+    const starttime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return starttime ? `${boot}:${starttime}` : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseHolder(text: string): Holder | undefined {
+  try {
+    const h = JSON.parse(text) as Partial<Holder>;
+    if (!Number.isSafeInteger(h.pid) || typeof h.host !== 'string') return undefined;
+    return { pid: h.pid as number, host: h.host, start: typeof h.start === 'string' ? h.start : null };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the holder still runs. A process on another host cannot be checked: it counts as running (remove the
+ * lock file by hand if that host is gone). A pid that runs but started at another moment is a reused pid.
+ */
+function running(path: string, h: Holder): boolean {
+  if (h.host !== hostname()) return true;
+  if (h.pid === process.pid) return heldHere.has(path);
+  try {
+    process.kill(h.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return h.start === null || processStart(h.pid) === null || processStart(h.pid) === h.start;
+}
+
+/**
+ * One writer per thread across processes, as upstream refuses a second ("thread … already has an active writer"):
+ * `<rollout>.lock` names the process that loaded the thread. A lock whose process is gone (a crash) is taken over.
+ * Two processes taking over the same stale lock in the same instant can both win; a live lock is never taken.
+ */
+export class ThreadWriterLock {
+  readonly path: string;
+
+  private constructor(path: string) {
+    this.path = path;
+  }
+
+  /** Takes the rollout's lock; undefined when another live writer holds it. */
+  static async acquire(rolloutPath: string): Promise<ThreadWriterLock | undefined> {
+    const path = `${rolloutPath}.lock`;
+    self ??= { pid: process.pid, host: hostname(), start: processStart(process.pid) };
+    // Written whole beside the lock, then linked into place: a lock file is never seen half written.
+    const draft = `${path}.${process.pid}.${randomUUID()}`;
+    await writeFile(draft, JSON.stringify(self), { mode: 0o600, flag: 'wx' });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await link(draft, path);
+          heldHere.add(path);
+          return new ThreadWriterLock(path);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        if (await ThreadWriterLock.#heldAt(path)) return undefined;
+        await unlink(path).catch(() => {}); // stale: its writer is gone
+      }
+      return undefined;
+    } finally {
+      await unlink(draft).catch(() => {});
+    }
+  }
+
+  /** Whether another live writer holds the rollout (a thread this server has not loaded). */
+  static heldElsewhere(rolloutPath: string): Promise<boolean> {
+    return ThreadWriterLock.#heldAt(`${rolloutPath}.lock`);
+  }
+
+  static async #heldAt(path: string): Promise<boolean> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return false; // released meanwhile
+    }
+    const holder = parseHolder(text);
+    // A lock is linked into place whole: one that does not parse is not a live writer's.
+    return holder !== undefined && running(path, holder);
+  }
+
+  /** Gives the thread up (unload, archive, shutdown). Synchronous, so a shutdown leaves no lock behind. */
+  release(): void {
+    if (!heldHere.delete(this.path)) return;
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { useDevWorld } from './support/dev-world.js';
+
+const world = useDevWorld();
+
+interface WireThread {
+  id: string;
+  path: string;
+}
+
+const activeWriter = (id: string) => ({ code: -32600, message: `thread ${id} already has an active writer` });
+
+/** A stored thread on a fresh home, its server closed (nobody holds it). */
+async function storedThread(): Promise<{ home: string; thread: WireThread }> {
+  const a = await world.server({ signedIn: false });
+  const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
+  await a.close();
+  return { home: a.home, thread };
+}
+
+/** Writes the thread's lock as another process would. */
+function lockAs(thread: WireThread, holder: { pid: number; start: string | null }): void {
+  writeFileSync(`${thread.path}.lock`, JSON.stringify({ ...holder, host: hostname() }), { mode: 0o600 });
+}
+
+const holderOf = (thread: WireThread) => JSON.parse(readFileSync(`${thread.path}.lock`, 'utf8'));
+
+/** A process that runs until it is killed, or the test ends. */
+function liveProcess() {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  onTestFinished(() => {
+    child.kill();
+  });
+  return child;
+}
+
+describe('one writer per thread', () => {
+  it('a second server cannot resume or archive a thread the first holds; it reads it, and takes it once the first closes', async () => {
+    const a = await world.server({ signedIn: false });
+    const { thread } = await a.client.result<{ thread: WireThread }>('thread/start', {});
+    expect(holderOf(thread)).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(statSync(`${thread.path}.lock`).mode & 0o777).toBe(0o600);
+
+    const b = await world.server({ home: a.home });
+    expect((await b.client.call('thread/resume', { threadId: thread.id })).error).toEqual(
+      activeWriter(thread.id),
+    );
+    expect((await b.client.call('thread/archive', { threadId: thread.id })).error).toEqual(
+      activeWriter(thread.id),
+    );
+    expect(
+      (await b.client.result<{ thread: WireThread }>('thread/read', { threadId: thread.id })).thread.id,
+    ).toBe(thread.id);
+
+    await a.close();
+    expect(existsSync(`${thread.path}.lock`)).toBe(false);
+    const resumed = await b.client.result<{ thread: WireThread }>('thread/resume', { threadId: thread.id });
+    expect(resumed.thread.id).toBe(thread.id);
+    expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+    await b.client.result('thread/archive', { threadId: thread.id });
+    expect(existsSync(`${thread.path}.lock`)).toBe(false);
+  });
+
+  it('a live process’s lock refuses the resume until the process is gone', async () => {
+    const { home, thread } = await storedThread();
+    const child = liveProcess();
+    lockAs(thread, { pid: child.pid!, start: null });
+    const b = await world.server({ home });
+    expect((await b.client.call('thread/resume', { threadId: thread.id })).error).toEqual(
+      activeWriter(thread.id),
+    );
+    expect(b.logs.some((l) => l.includes('another live writer holds the thread'))).toBe(true);
+
+    child.kill();
+    await once(child, 'exit');
+    await b.client.result('thread/resume', { threadId: thread.id });
+    expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+  });
+
+  it('a lock whose pid now runs another process (started at another moment) is taken over', async () => {
+    if (!existsSync('/proc/self/stat')) return; // start times come from /proc
+    const { home, thread } = await storedThread();
+    lockAs(thread, { pid: liveProcess().pid!, start: 'another-boot:1' });
+    const b = await world.server({ home });
+    await b.client.result('thread/resume', { threadId: thread.id });
+    expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+  });
+
+  it('a lock that does not parse is no writer’s: taken over', async () => {
+    const { home, thread } = await storedThread();
+    writeFileSync(`${thread.path}.lock`, '{"pid":');
+    const b = await world.server({ home });
+    await b.client.result('thread/resume', { threadId: thread.id });
+    expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+  });
+});
