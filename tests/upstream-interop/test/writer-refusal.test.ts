@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
+import type { TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { type AppServerCommand, AppServerRpcError, AppServerSession } from '../src/app-server-session.js';
+import { platform, type UpstreamWorld, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
+
+const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
+
+async function world(context: TestContext): Promise<UpstreamWorld> {
+  return useWorld(context, {
+    backend: { tls: true },
+    config: { model: 'dev-echo' },
+    auth: async (backend) => chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com' })),
+  });
+}
+
+async function opened(w: UpstreamWorld, argv: AppServerCommand['argv'], env: Record<string, string>) {
+  const session = AppServerSession.start({ argv, env, cwd: w.home.path });
+  await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
+  session.notify('initialized');
+  return session;
+}
+
+/**
+ * A thread with one turn, held by a live server; a second server on the same CODEX_HOME resumes it (refused), then
+ * again once the first has closed. What the first resume answered, with the thread's id taken out.
+ */
+async function refusal(w: UpstreamWorld, argv: AppServerCommand['argv'], env: Record<string, string>) {
+  const first = await opened(w, argv, env);
+  const second = await opened(w, argv, env);
+  try {
+    const { thread } = await first.request<{ thread: { id: string } }>('thread/start', { cwd: w.home.path });
+    await first.request('turn/start', {
+      threadId: thread.id,
+      input: [{ type: 'text', text: 'hold this thread', text_elements: [] }],
+    });
+    await first.nextNotification('turn/completed');
+    const refused = await second.request('thread/resume', { threadId: thread.id }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppServerRpcError);
+    await first.close();
+    const resumed = await second.request<{ thread: { id: string } }>('thread/resume', {
+      threadId: thread.id,
+    });
+    expect(resumed.thread.id).toBe(thread.id);
+    const { code, rpcMessage } = refused as AppServerRpcError;
+    return { code, message: rpcMessage.replace(thread.id, '<thread>') };
+  } finally {
+    await Promise.all([first.close(), second.close()]);
+  }
+}
+
+describe.skipIf(!platform.supported)(
+  upstreamTitle('a thread another live app-server holds: codex-ts refuses the resume as upstream 0.169 does'),
+  () => {
+    it('the same error from both while the first server runs; the resume succeeds once it has closed', async (context) => {
+      const upstreamWorld = await world(context);
+      const oursWorld = await world(context);
+      const [upstream, ours] = await Promise.all([
+        refusal(upstreamWorld, [upstreamBinary('0.169.0'), 'app-server'], upstreamWorld.env),
+        refusal(oursWorld, [process.execPath, OURS], {
+          ...oursWorld.env,
+          NODE_EXTRA_CA_CERTS: oursWorld.backend.caFile!,
+        }),
+      ]);
+      expect(upstream).toEqual({ code: -32600, message: 'thread <thread> already has an active writer' });
+      expect(ours).toEqual(upstream);
+    });
+  },
+);
