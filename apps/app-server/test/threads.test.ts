@@ -210,6 +210,18 @@ describe('persistence across processes', () => {
   });
 });
 
+/** A thread's session_meta as a rollout stores it. */
+const storedMeta = (id: string) => ({
+  id,
+  createdAt: 1,
+  cwd: '/',
+  model: 'm',
+  modelProvider: 'openai',
+  cliVersion: '0',
+  originator: 'o',
+  source: 'vscode',
+});
+
 describe('rollout writer', () => {
   it('a full disk is a typed RolloutWriteError (ENOSPC)', async () => {
     if (!existsSync('/dev/full')) return;
@@ -243,16 +255,7 @@ describe('rollout writer', () => {
     const home = tempHome();
     const path = `${home}/rollout-x.jsonl`;
     const w = new RolloutWriter(path);
-    const meta = {
-      id: 'a',
-      createdAt: 1,
-      cwd: '/',
-      model: 'm',
-      modelProvider: 'openai',
-      cliVersion: '0',
-      originator: 'o',
-      source: 'vscode',
-    };
+    const meta = storedMeta('a');
     await w.append(rolloutLine('session_meta', meta));
     writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"tu`);
     expect(await readRollout(path)).toEqual({ meta, path, turns: [], task: undefined, updatedAt: 1 });
@@ -261,16 +264,7 @@ describe('rollout writer', () => {
   it('token usage: the last line wins on replay; a malformed one is corruption, named by its line', async () => {
     const path = `${tempHome()}/rollout-usage.jsonl`;
     const w = new RolloutWriter(path);
-    const meta = {
-      id: 'u',
-      createdAt: 1,
-      cwd: '/',
-      model: 'm',
-      modelProvider: 'openai',
-      cliVersion: '0',
-      originator: 'o',
-      source: 'vscode',
-    };
+    const meta = storedMeta('u');
     const count = (n: number) => ({
       totalTokens: n,
       inputTokens: n,
