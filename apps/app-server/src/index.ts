@@ -11,5 +11,6 @@ export {
 export { type AppLogger, createLogger, type LogFormat } from './logger.js';
 export { METHOD_NAMES } from './method-names.js';
 export { RolloutCorruptError, RolloutWriteError } from './threads/rollout.js';
+export { RolloutLockError } from './threads/writer-lock.js';
 export { APP_SERVER_VERSION } from './version.js';
 export type { WsListener } from './ws-transport.js';

@@ -3,7 +3,10 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RolloutLockError } from '../src/index.js';
+import { ThreadWriterLock } from '../src/threads/writer-lock.js';
 import { useDevWorld } from './support/dev-world.js';
+import { tempHome } from './support/fixture.js';
 
 const world = useDevWorld();
 
@@ -96,5 +99,13 @@ describe('one writer per thread', () => {
     const b = await world.server({ home });
     await b.client.result('thread/resume', { threadId: thread.id });
     expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+  });
+
+  it('a lock that cannot be written is a typed RolloutLockError naming the rollout and the cause', async () => {
+    const rollout = `${tempHome()}/gone/rollout-x.jsonl`; // its folder does not exist
+    const err = await ThreadWriterLock.acquire(rollout).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RolloutLockError);
+    expect((err as RolloutLockError).code).toBe('ENOENT');
+    expect((err as Error).message).toBe(`cannot lock rollout ${rollout}: ENOENT`);
   });
 });

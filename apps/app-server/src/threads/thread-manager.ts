@@ -170,6 +170,7 @@ export class ThreadManager {
     };
     const path = await this.store.newRolloutPath(id, nowMs);
     const lock = await ThreadWriterLock.acquire(path);
+    if (!lock) throw invalidRequest(`thread ${id} already has an active writer`); // a new path: never held
     const thread = new LoadedThread({
       meta,
       path,
@@ -183,7 +184,7 @@ export class ThreadManager {
     try {
       await thread.writer.append(rolloutLine('session_meta', meta));
     } catch (err) {
-      lock?.release();
+      lock.release();
       throw err;
     }
     this.#loaded.set(id, thread);

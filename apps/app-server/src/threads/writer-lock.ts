@@ -51,7 +51,23 @@ function running(path: string, h: Holder): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return h.start === null || processStart(h.pid) === null || processStart(h.pid) === h.start;
+  if (h.start === null) return true;
+  const start = processStart(h.pid);
+  return start === null || start === h.start;
+}
+
+/** A thread's lock could not be written or read (full disk, permissions, a rollout folder gone). */
+export class RolloutLockError extends Error {
+  readonly path: string;
+  readonly code: string | undefined;
+
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super(`cannot lock rollout ${path}: ${code ?? (cause as Error).message}`, { cause });
+    this.name = 'RolloutLockError';
+    this.path = path;
+    this.code = code;
+  }
 }
 
 /**
@@ -66,9 +82,16 @@ export class ThreadWriterLock {
     this.path = path;
   }
 
-  /** Takes the rollout's lock; undefined when another live writer holds it. */
+  /** Takes the rollout's lock; undefined when another live writer holds it; RolloutLockError when it cannot. */
   static async acquire(rolloutPath: string): Promise<ThreadWriterLock | undefined> {
-    const path = `${rolloutPath}.lock`;
+    try {
+      return await ThreadWriterLock.#acquire(`${rolloutPath}.lock`);
+    } catch (err) {
+      throw new RolloutLockError(rolloutPath, err);
+    }
+  }
+
+  static async #acquire(path: string): Promise<ThreadWriterLock | undefined> {
     self ??= { pid: process.pid, host: hostname(), start: processStart(process.pid) };
     // Written whole beside the lock, then linked into place: a lock file is never seen half written.
     const draft = `${path}.${process.pid}.${randomUUID()}`;
