@@ -93,12 +93,41 @@ describe('one writer per thread', () => {
     expect(holderOf(thread)).toMatchObject({ pid: process.pid });
   });
 
+  it('archiving a thread whose writer is gone takes its lock over and leaves no lock behind', async () => {
+    const { home, thread } = await storedThread();
+    lockAs(thread, { pid: 0x7ffffffe, start: null }); // no process can have this pid (Linux caps pids at 2^22)
+    const b = await world.server({ home });
+    await b.client.result('thread/archive', { threadId: thread.id });
+    expect(existsSync(thread.path)).toBe(false);
+    expect(existsSync(`${thread.path}.lock`)).toBe(false);
+    const unarchived = await b.client.result<{ thread: WireThread }>('thread/unarchive', {
+      threadId: thread.id,
+    });
+    expect(unarchived.thread.id).toBe(thread.id);
+  });
+
   it('a lock that does not parse is no writer’s: taken over', async () => {
     const { home, thread } = await storedThread();
     writeFileSync(`${thread.path}.lock`, '{"pid":');
     const b = await world.server({ home });
     await b.client.result('thread/resume', { threadId: thread.id });
     expect(holderOf(thread)).toMatchObject({ pid: process.pid });
+  });
+
+  it('writers racing to take over one stale lock: exactly one wins, every time', async () => {
+    const rollout = `${tempHome()}/rollout-race.jsonl`;
+    writeFileSync(rollout, '');
+    // No process can have this pid (Linux caps pids at 2^22): the lock's writer is gone.
+    const stale = JSON.stringify({ pid: 0x7ffffffe, host: hostname(), start: null });
+    for (let round = 0; round < 100; round++) {
+      writeFileSync(`${rollout}.lock`, stale, { mode: 0o600 });
+      const taken = await Promise.all(Array.from({ length: 4 }, () => ThreadWriterLock.acquire(rollout)));
+      const winners = taken.filter((lock) => lock !== undefined);
+      expect(winners.length, `round ${round}`).toBe(1);
+      expect(JSON.parse(readFileSync(`${rollout}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+      for (const lock of winners) lock.release();
+      expect(existsSync(`${rollout}.lock`)).toBe(false);
+    }
   });
 
   it('a lock that cannot be written is a typed RolloutLockError naming the rollout and the cause', async () => {

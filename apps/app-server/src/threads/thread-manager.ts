@@ -312,14 +312,19 @@ export class ThreadManager {
     const found = await this.store.locate(threadId);
     if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
     const loaded = this.#loaded.get(threadId);
-    if (!loaded && (await ThreadWriterLock.heldElsewhere(found.path)))
-      throw invalidRequest(`thread ${threadId} already has an active writer`);
+    // The rollout moves under its lock (taken, or taken over from a writer that is gone, when not loaded here): no
+    // other process resumes the thread meanwhile, and no lock is left beside the old path.
+    const lock = loaded?.lock ?? (await ThreadWriterLock.acquire(found.path));
+    if (!lock) throw invalidRequest(`thread ${threadId} already has an active writer`);
     loaded?.activeTurn?.abort.abort();
     this.#loaded.delete(threadId);
-    await loaded?.writer.close();
-    loaded?.lock?.release();
-    this.#auth.forgetThread(threadId);
-    await this.store.move(found.path, true);
+    try {
+      await loaded?.writer.close();
+      this.#auth.forgetThread(threadId);
+      await this.store.move(found.path, true);
+    } finally {
+      lock.release();
+    }
   }
 
   async unarchive(threadId: string): Promise<ThreadRecord> {

@@ -70,16 +70,28 @@ export class RolloutLockError extends Error {
   }
 }
 
+/** Links `draft` in at `path`; false when a file is already there. */
+async function linked(draft: string, path: string): Promise<boolean> {
+  try {
+    await link(draft, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  }
+}
+
 /**
  * One writer per thread across processes, as upstream refuses a second ("thread … already has an active writer"):
- * `<rollout>.lock` names the process that loaded the thread. A lock whose process is gone (a crash) is taken over.
- * Two processes taking over the same stale lock in the same instant can both win; a live lock is never taken.
+ * `<rollout>.lock` names the process that loaded the thread. A lock whose process is gone (a crash) is taken over,
+ * by one process at a time; a live lock is never taken.
  */
 export class ThreadWriterLock {
   readonly path: string;
 
   private constructor(path: string) {
     this.path = path;
+    heldHere.add(path);
   }
 
   /** Takes the rollout's lock; undefined when another live writer holds it; RolloutLockError when it cannot. */
@@ -97,16 +109,11 @@ export class ThreadWriterLock {
     const draft = `${path}.${process.pid}.${randomUUID()}`;
     await writeFile(draft, JSON.stringify(self), { mode: 0o600, flag: 'wx' });
     try {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          await link(draft, path);
-          heldHere.add(path);
-          return new ThreadWriterLock(path);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (await linked(draft, path)) return new ThreadWriterLock(path);
         if (await ThreadWriterLock.#heldAt(path)) return undefined;
-        await unlink(path).catch(() => {}); // stale: its writer is gone
+        const taken = await ThreadWriterLock.#takeOver(path, draft);
+        if (taken !== 'again') return taken;
       }
       return undefined;
     } finally {
@@ -114,9 +121,28 @@ export class ThreadWriterLock {
     }
   }
 
-  /** Whether another live writer holds the rollout (a thread this server has not loaded). */
-  static heldElsewhere(rolloutPath: string): Promise<boolean> {
-    return ThreadWriterLock.#heldAt(`${rolloutPath}.lock`);
+  /**
+   * Replaces a stale lock. Takers go one at a time through `<lock>.takeover` (linked as the lock is) and check the
+   * lock again inside: a taker that judged it stale just before another one replaced it then finds the new, live
+   * lock, and never removes it. A gate whose taker died is cleared by the next one (two takers clearing such a gate
+   * in the same instant is the one way left for both to win: it needs a crash inside a takeover).
+   */
+  static async #takeOver(path: string, draft: string): Promise<ThreadWriterLock | undefined | 'again'> {
+    const gate = `${path}.takeover`;
+    if (!(await linked(draft, gate))) {
+      if (await ThreadWriterLock.#heldAt(gate)) return undefined; // another live taker: it becomes the writer
+      await unlink(gate).catch(() => {});
+      return 'again';
+    }
+    heldHere.add(gate);
+    try {
+      if (await ThreadWriterLock.#heldAt(path)) return undefined;
+      await unlink(path).catch(() => {}); // stale: its writer is gone
+      return (await linked(draft, path)) ? new ThreadWriterLock(path) : 'again';
+    } finally {
+      heldHere.delete(gate);
+      await unlink(gate).catch(() => {});
+    }
   }
 
   static async #heldAt(path: string): Promise<boolean> {
