@@ -10,6 +10,7 @@ export {
 } from './jsonrpc.js';
 export { type AppLogger, createLogger, type LogFormat } from './logger.js';
 export { METHOD_NAMES } from './method-names.js';
+export { ForeignRolloutError } from './threads/foreign-rollout.js';
 export { RolloutCorruptError, RolloutWriteError } from './threads/rollout.js';
 export { RolloutLockError } from './threads/writer-lock.js';
 export { APP_SERVER_VERSION } from './version.js';

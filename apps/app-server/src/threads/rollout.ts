@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { PersistedThreadTask } from '@codex-ts/login';
+import { readRolloutText } from './foreign-rollout.js';
 import { isReadReceipt } from './read-state.js';
 import type { ReadReceipt, ThreadMeta, ThreadRecord, ThreadTokenUsage, Turn } from './thread-model.js';
 
@@ -88,9 +89,12 @@ function validTurn(p: unknown): p is Turn {
   return isObject(p) && typeof p.id === 'string' && Array.isArray(p.items) && typeof p.status === 'string';
 }
 
-/** Replays a rollout file. A final line cut short by a crash is ignored; any other bad line is corruption. */
+/**
+ * Replays a rollout file. A final line cut short by a crash is ignored; any other bad line is corruption. One that
+ * upstream Codex wrote is a ForeignRolloutError, read no further than its first line.
+ */
 export async function readRollout(path: string): Promise<ThreadRecord> {
-  const text = await readFile(path, 'utf8');
+  const text = await readRolloutText(path);
   const lines = text.split('\n');
   let meta: ThreadMeta | undefined;
   let task: PersistedThreadTask | undefined;

@@ -5,6 +5,7 @@ import { invalidRequest, RpcError } from '../jsonrpc.js';
 import type { AppLogger } from '../logger.js';
 import type { ContextWindowLookup } from '../turns/context-window.js';
 import { APP_SERVER_VERSION } from '../version.js';
+import { ForeignRolloutError, refuseForeignRollout } from './foreign-rollout.js';
 import { markThread, publishTurn } from './read-state.js';
 import { RolloutCorruptError, RolloutWriter, readRollout, rolloutLine } from './rollout.js';
 import type {
@@ -118,6 +119,22 @@ export interface StartThreadOptions {
   readonly model: string;
   readonly modelProvider: string;
   readonly originator: string;
+}
+
+/** A thread upstream Codex wrote (a CODEX_HOME shared with the Codex CLI): codex-ts leaves it to Codex. */
+function foreignThread(threadId: string, err: ForeignRolloutError): RpcError {
+  return invalidRequest(
+    `thread ${threadId} was written by Codex ${err.writer}: codex-ts replays only the threads it wrote`,
+  );
+}
+
+/** Archive and unarchive move only codex-ts's own rollouts (read to their first line to know). */
+async function refuseForeign(threadId: string, path: string): Promise<void> {
+  try {
+    await refuseForeignRollout(path);
+  } catch (err) {
+    throw err instanceof ForeignRolloutError ? foreignThread(threadId, err) : err;
+  }
 }
 
 /**
@@ -276,6 +293,7 @@ export class ThreadManager {
     } catch (err) {
       if (err instanceof RolloutCorruptError)
         throw new RpcError(-32603, `failed to load thread ${threadId}: ${err.message}`);
+      if (err instanceof ForeignRolloutError) throw foreignThread(threadId, err);
       throw err;
     }
   }
@@ -311,6 +329,7 @@ export class ThreadManager {
   async archive(threadId: string): Promise<void> {
     const found = await this.store.locate(threadId);
     if (!found || found.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    await refuseForeign(threadId, found.path);
     const loaded = this.#loaded.get(threadId);
     // The rollout moves under its lock (taken, or taken over from a writer that is gone, when not loaded here): no
     // other process resumes the thread meanwhile, and no lock is left beside the old path.
@@ -330,6 +349,7 @@ export class ThreadManager {
   async unarchive(threadId: string): Promise<ThreadRecord> {
     const found = await this.store.locate(threadId);
     if (!found?.archived) throw invalidRequest(`thread not found: ${threadId}`);
+    await refuseForeign(threadId, found.path);
     const path = await this.store.move(found.path, false);
     return readRollout(path);
   }

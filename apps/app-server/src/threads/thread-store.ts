@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { AppLogger } from '../logger.js';
+import { ForeignRolloutError } from './foreign-rollout.js';
 import { readRollout } from './rollout.js';
 import type { ThreadRecord } from './thread-model.js';
 
@@ -67,7 +68,10 @@ export class ThreadStore {
     return undefined;
   }
 
-  /** Every readable thread in one of the two trees; an unreadable rollout is logged and left out. */
+  /**
+   * Every readable thread in one of the two trees; an unreadable rollout is logged and left out. Upstream Codex's
+   * sessions (a CODEX_HOME shared with the Codex CLI) are left out quietly, each read to its first line only.
+   */
   async list(archived: boolean): Promise<ThreadRecord[]> {
     const files = await walk(archived ? this.archivedDir : this.sessionsDir);
     const records = await Promise.all(
@@ -75,6 +79,10 @@ export class ThreadStore {
         try {
           return await readRollout(path);
         } catch (err) {
+          if (err instanceof ForeignRolloutError) {
+            this.#logger.debug({ path, writer: err.writer }, 'leaving out a Codex session');
+            return undefined;
+          }
           this.#logger.warn({ path, error: err }, 'skipping an unreadable rollout');
           return undefined;
         }
