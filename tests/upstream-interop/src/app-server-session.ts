@@ -91,6 +91,19 @@ export class AppServerSession {
     return new AppServerSession(command);
   }
 
+  /** Starts the server and goes through `initialize` / `initialized`; a server that fails it is closed. */
+  static async initialized(command: AppServerCommand): Promise<AppServerSession> {
+    const session = new AppServerSession(command);
+    try {
+      await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    session.notify('initialized');
+    return session;
+  }
+
   /** Sends a request and resolves with its result; an error response rejects with AppServerRpcError. */
   request<T = unknown>(method: string, params?: unknown): Promise<T> {
     if (this.exitError) return Promise.reject(this.exitError);

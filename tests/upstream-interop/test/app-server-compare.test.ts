@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { METHOD_NAMES } from '@codex-ts/app-server';
 import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import type { TestContext } from 'vitest';
@@ -13,15 +12,14 @@ import { type ComparedRun, compareSessions } from '../src/session-compare.js';
 import type { AllowedDifference } from '../src/shape-compare.js';
 import {
   devRequest,
+  oursAppServer,
   platform,
   type UpstreamWorld,
+  upstreamAppServer,
   upstreamBinary,
   upstreamTitle,
   useWorld,
 } from './harness.js';
-
-/** Our app-server's CLI, run as upstream's binary is: over stdio, in the same kind of world. */
-const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
 
 /** Notifications upstream sends in this session that codex-ts has no cause to send. */
 const UPSTREAM_ONLY_NOTIFICATIONS = new Set([
@@ -65,12 +63,8 @@ async function world(context: TestContext): Promise<UpstreamWorld> {
  * CODEX_HOME (the first has closed), which resumes the thread. The transcript holds the first process's messages, then
  * the second's: the two never overlap, so each response still follows its own request.
  */
-async function run(
-  w: UpstreamWorld,
-  argv: AppServerCommand['argv'],
-  env: Record<string, string>,
-): Promise<ComparedRun> {
-  const start = () => AppServerSession.start({ argv, env, cwd: w.home.path });
+async function run(w: UpstreamWorld, command: AppServerCommand): Promise<ComparedRun> {
+  const start = () => AppServerSession.start(command);
   const session = start();
   const others: AppServerSession[] = [];
   try {
@@ -100,12 +94,8 @@ describe.skipIf(!platform.supported)(
       const upstreamWorld = await world(context);
       const oursWorld = await world(context);
       const [upstream, ours] = await Promise.all([
-        run(upstreamWorld, [upstreamBinary('0.169.0'), 'app-server'], upstreamWorld.env),
-        // Node trusts the dev backend's throw-away CA through NODE_EXTRA_CA_CERTS (upstream reads CODEX_CA_CERTIFICATE).
-        run(oursWorld, [process.execPath, OURS], {
-          ...oursWorld.env,
-          NODE_EXTRA_CA_CERTS: oursWorld.backend.caFile!,
-        }),
+        run(upstreamWorld, upstreamAppServer(upstreamWorld)),
+        run(oursWorld, oursAppServer(oursWorld)),
       ]);
 
       // CODEX_TS_INTEROP_DUMP=DIR keeps both transcripts (upstream.json, ours.json) for a developer to read.

@@ -8,6 +8,7 @@ import {
   platform,
   runProcess,
   type UpstreamWorld,
+  upstreamAppServer,
   upstreamBinary,
   upstreamTitle,
   useWorld,
@@ -120,14 +121,8 @@ describe.skipIf(!platform.supported)(
     it('login reads the ChatGPT tokens 0.169 refreshed', async (context) => {
       const world = await useWorld(context, { backend: { tls: true }, auth: withTokens });
       const before = (await readAuth(world)).tokens as Record<string, string>;
-      const session = AppServerSession.start({
-        argv: [upstreamBinary('0.169.0'), 'app-server'],
-        env: world.env,
-        cwd: world.home.path,
-      });
+      const session = await AppServerSession.initialized(upstreamAppServer(world));
       try {
-        await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
-        session.notify('initialized');
         await session.request('account/read', { refreshToken: true });
       } finally {
         await session.close();

@@ -1,17 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import { describe, expect, it } from 'vitest';
-import { type AppServerCommand, AppServerRpcError, AppServerSession } from '../src/app-server-session.js';
-import { platform, type UpstreamWorld, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
-
-const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
-
-async function opened(w: UpstreamWorld, argv: AppServerCommand['argv'], env: Record<string, string>) {
-  const session = AppServerSession.start({ argv, env, cwd: w.home.path });
-  await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
-  session.notify('initialized');
-  return session;
-}
+import { AppServerRpcError, AppServerSession } from '../src/app-server-session.js';
+import { oursAppServer, platform, upstreamAppServer, upstreamTitle, useWorld } from './harness.js';
 
 describe.skipIf(!platform.supported)(
   upstreamTitle('one CODEX_HOME for upstream 0.169 and codex-ts: each keeps to its own threads'),
@@ -22,11 +12,8 @@ describe.skipIf(!platform.supported)(
         config: { model: 'dev-echo' },
         auth: async (backend) => chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com' })),
       });
-      const upstream = await opened(w, [upstreamBinary('0.169.0'), 'app-server'], w.env);
-      const ours = await opened(w, [process.execPath, OURS], {
-        ...w.env,
-        NODE_EXTRA_CA_CERTS: w.backend.caFile!,
-      });
+      const upstream = await AppServerSession.initialized(upstreamAppServer(w));
+      const ours = await AppServerSession.initialized(oursAppServer(w));
       try {
         const { thread } = await upstream.request<{ thread: { id: string } }>('thread/start', {
           cwd: w.home.path,

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { type DevBackend, type DevBackendOptions, startDevBackend } from '@codex-ts/dev-backend';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { expect, inject, type TestContext } from 'vitest';
+import type { AppServerCommand } from '../src/app-server-session.js';
 import {
   createCodexHome,
   type DevBackendConfigOptions,
@@ -24,6 +26,26 @@ export function upstreamBinary(version: UpstreamVersion): string {
   const binary = inject('upstreamBinaries')[version];
   if (!binary) throw new Error(`no upstream ${version} binary: the global setup did not fetch it`);
   return binary;
+}
+
+/** codex-ts's app-server CLI, run as upstream's binary is: over stdio. */
+const OURS_APP_SERVER = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
+
+/** Upstream 0.169's `codex app-server` in `world`. */
+export function upstreamAppServer(world: UpstreamWorld): AppServerCommand {
+  return { argv: [upstreamBinary('0.169.0'), 'app-server'], env: world.env, cwd: world.home.path };
+}
+
+/**
+ * codex-ts's app-server in `world`. Node trusts the dev backend's throw-away CA through NODE_EXTRA_CA_CERTS (upstream
+ * reads CODEX_CA_CERTIFICATE).
+ */
+export function oursAppServer(world: UpstreamWorld): AppServerCommand {
+  return {
+    argv: [process.execPath, OURS_APP_SERVER],
+    env: { ...world.env, NODE_EXTRA_CA_CERTS: world.backend.caFile! },
+    cwd: world.home.path,
+  };
 }
 
 /** A dev backend, a refusing proxy and a CODEX_HOME pointed at both, for one test. */

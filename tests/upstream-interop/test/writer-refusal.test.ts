@@ -1,11 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { type AppServerCommand, AppServerRpcError, AppServerSession } from '../src/app-server-session.js';
-import { platform, type UpstreamWorld, upstreamBinary, upstreamTitle, useWorld } from './harness.js';
-
-const OURS = fileURLToPath(new URL('./cli.js', import.meta.resolve('@codex-ts/app-server')));
+import {
+  oursAppServer,
+  platform,
+  type UpstreamWorld,
+  upstreamAppServer,
+  upstreamTitle,
+  useWorld,
+} from './harness.js';
 
 async function world(context: TestContext): Promise<UpstreamWorld> {
   return useWorld(context, {
@@ -15,20 +19,13 @@ async function world(context: TestContext): Promise<UpstreamWorld> {
   });
 }
 
-async function opened(w: UpstreamWorld, argv: AppServerCommand['argv'], env: Record<string, string>) {
-  const session = AppServerSession.start({ argv, env, cwd: w.home.path });
-  await session.request('initialize', { clientInfo: { name: 'codex_ts_interop', version: '0.0.0' } });
-  session.notify('initialized');
-  return session;
-}
-
 /**
  * A thread with one turn, held by a live server; a second server on the same CODEX_HOME resumes it (refused), then
  * again once the first has closed. What the first resume answered, with the thread's id taken out.
  */
-async function refusal(w: UpstreamWorld, argv: AppServerCommand['argv'], env: Record<string, string>) {
-  const first = await opened(w, argv, env);
-  const second = await opened(w, argv, env);
+async function refusal(w: UpstreamWorld, command: AppServerCommand) {
+  const first = await AppServerSession.initialized(command);
+  const second = await AppServerSession.initialized(command);
   try {
     const { thread } = await first.request<{ thread: { id: string } }>('thread/start', { cwd: w.home.path });
     await first.request('turn/start', {
@@ -57,11 +54,8 @@ describe.skipIf(!platform.supported)(
       const upstreamWorld = await world(context);
       const oursWorld = await world(context);
       const [upstream, ours] = await Promise.all([
-        refusal(upstreamWorld, [upstreamBinary('0.169.0'), 'app-server'], upstreamWorld.env),
-        refusal(oursWorld, [process.execPath, OURS], {
-          ...oursWorld.env,
-          NODE_EXTRA_CA_CERTS: oursWorld.backend.caFile!,
-        }),
+        refusal(upstreamWorld, upstreamAppServer(upstreamWorld)),
+        refusal(oursWorld, oursAppServer(oursWorld)),
       ]);
       expect(upstream).toEqual({ code: -32600, message: 'thread <thread> already has an active writer' });
       expect(ours).toEqual(upstream);
