@@ -132,6 +132,46 @@ describe('turn/start', () => {
     }
   });
 
+  it('the turn completes at response.completed, without waiting for the body to close; the body is then read to its end', async () => {
+    const { client } = await world.server();
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let settle!: (outcome: string) => void;
+    const outcome = new Promise<string>((resolve) => (settle = resolve));
+    const realFetch = globalThis.fetch;
+    // The backend's response, its body held open after its last event until the test releases it.
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementationOnce(async (input, init) => {
+      const response = await realFetch(input, init);
+      const reader = response.body!.getReader();
+      const held = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (!done) return controller.enqueue(value);
+          await released;
+          settle('read to its end');
+          controller.close();
+        },
+        cancel: () => settle('cancelled'),
+      });
+      return new Response(held, { status: response.status, headers: response.headers });
+    });
+    try {
+      await client.result('turn/start', { threadId: thread.id, input: text('held open') });
+      const done = await client.next('turn/completed');
+      expect(done.params).toMatchObject({
+        turn: { status: 'completed', items: [{ text: 'Echo: held open' }] },
+      });
+      release();
+      expect(await outcome).toBe('read to its end');
+      await client.result('turn/start', { threadId: thread.id, input: text('next') });
+      expect((await client.next('turn/completed')).params).toMatchObject({ turn: { status: 'completed' } });
+    } finally {
+      release();
+      fetchSpy.mockRestore();
+    }
+  });
+
   it('a failed response fails the turn with an error notification (willRetry false)', {
     timeout: 60_000,
   }, async () => {

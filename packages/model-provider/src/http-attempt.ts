@@ -16,7 +16,7 @@ export interface OpenedAttempt {
   readonly payloads: AsyncGenerator<string[], void, undefined>;
   /** Ends the attempt early (the consumer stopped reading). */
   close(): void;
-  /** After the last event: reads what is left (so the connection can be reused); never throws. */
+  /** After the last event: reads what is left (so the connection can be reused) and stops reading; never throws. */
   finish(): Promise<void>;
 }
 

@@ -53,7 +53,8 @@ export class ModelSession {
   readonly #httpUrl: URL;
   #websocket: WebsocketConnection | undefined;
   #failedHandshakes = 0;
-  #busy = false;
+  /** The running turn, until its response completes or its stream ends. */
+  #turn: object | undefined;
 
   constructor(options: ModelSessionOptions) {
     this.#o = options;
@@ -95,8 +96,9 @@ export class ModelSession {
 
   /** Runs one turn; iterate the events. `signal` stops the request, the stream and any wait on the provider. */
   async *stream(request: TurnRequest, options: { signal?: AbortSignal } = {}): AsyncGenerator<ModelEvent> {
-    if (this.#busy) throw new TypeError('a model session runs one turn at a time');
-    this.#busy = true;
+    if (this.#turn) throw new TypeError('a model session runs one turn at a time');
+    const turn = {};
+    this.#turn = turn;
     const { signal } = options;
     const body = responsesBody(request, this.#o.threadId);
     const retries = { request: 0, stream: 0 };
@@ -130,13 +132,22 @@ export class ModelSession {
               ? `GET ${websocket.url.origin}${websocket.url.pathname}`
               : `POST ${this.#httpUrl.origin}${this.#httpUrl.pathname}`,
           );
+          let finishing = false;
           try {
-            for await (const batch of opened.payloads) {
-              for (const payload of batch) {
+            // Read by hand rather than with for-await, which would cancel the rest of the body when the consumer
+            // stops at the last event.
+            const { payloads } = opened;
+            for (let read = await payloads.next(); !read.done; read = await payloads.next()) {
+              for (const payload of read.value) {
                 const event = decoder.decode(payload);
                 if (decoder.finished) {
-                  await opened.finish();
+                  // The turn is over: the session may run the next one, and the consumer hears it first. The rest of
+                  // the body is read (so the connection can be reused) when it asks for more, or in the background if
+                  // it stops here.
+                  this.#turn = undefined;
                   if (event) yield event;
+                  finishing = true;
+                  await opened.finish();
                   return;
                 }
                 if (event) yield event;
@@ -151,7 +162,7 @@ export class ModelSession {
             if (!decoder.finished) {
               opened.close();
               websocket?.discard();
-            }
+            } else if (!finishing) void opened.finish();
           }
         }
         const { error, phase } = failure!;
@@ -165,7 +176,7 @@ export class ModelSession {
         await sleep(delayMs, signal);
       }
     } finally {
-      this.#busy = false;
+      if (this.#turn === turn) this.#turn = undefined;
     }
   }
 
@@ -220,7 +231,10 @@ export class ModelSession {
       metadata,
       payloads,
       close: () => void payloads.return(undefined),
-      finish: async () => {},
+      // Nothing follows the last event on the socket: stop listening to it.
+      finish: async () => {
+        await payloads.return(undefined);
+      },
     };
   }
 

@@ -200,4 +200,24 @@ describe('websocket turns that go wrong', () => {
     expect(turns.websocketHandshakes).toBe(1);
     turns.close();
   });
+
+  it('a finished turn stops listening to the socket: twelve turns on one socket leave no listeners behind', async () => {
+    const server = await wsServer((socket) =>
+      send(socket, { type: 'response.created', response: { id: 'r' } }, completed),
+    );
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const turns = session(server.url);
+      for (let i = 0; i < 12; i++) {
+        for await (const event of turns.stream(HELLO)) if (event.type === 'completed') break;
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // a listener leak is reported on a later tick
+      expect([turns.websocketHandshakes, warnings.map((w) => w.name)]).toEqual([1, []]);
+      turns.close();
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

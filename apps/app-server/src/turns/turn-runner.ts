@@ -190,6 +190,8 @@ export class TurnRunner {
         if (event.type === 'completed')
           this.#contextWindow = window instanceof Promise ? await window : window;
         this.#onEvent(event);
+        // The response is complete: the turn ends here, as upstream's does, without waiting for the body to close.
+        if (event.type === 'completed') break;
       }
     } catch (err) {
       if (signal.aborted) status = 'interrupted';
@@ -199,8 +201,6 @@ export class TurnRunner {
         this.#app.logger.warn({ threadId, turnId, error: err }, 'turn failed');
         this.#notify('error', { error, willRetry: false, threadId, turnId });
       }
-    } finally {
-      void events?.stream.return(undefined); // ends the request if the loop left early
     }
     const completedAt = nowSec();
     const turn: Turn = {
@@ -221,6 +221,9 @@ export class TurnRunner {
       threadId,
       turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
     });
+    // Once the client has heard: the stream ends (a request cut short is cancelled; a completed response's body is
+    // read to its end in the background, so the connection is reused).
+    void events?.stream.return(undefined);
     // The client hears the turn completed first; in the same moment the turn becomes the thread's history (what a
     // client asks next sees it). Its line is written on the next turn of the event loop, and analytics hears of the
     // turn after that: neither delays the client's reply to turn/completed (about 3.5% of a loopback turn, measured by
