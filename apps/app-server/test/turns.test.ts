@@ -140,11 +140,13 @@ describe('turn/start', () => {
     let settle!: (outcome: string) => void;
     const outcome = new Promise<string>((resolve) => (settle = resolve));
     const realFetch = globalThis.fetch;
-    // The backend's response, its body held open after its last event until the test releases it.
-    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementationOnce(async (input, init) => {
+    // The backend's first model response, its body held open after its last event until the test releases it.
+    let modelResponses = 0;
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const response = await realFetch(input, init);
+      if (!String(input).endsWith('/backend-api/codex/responses') || modelResponses++ > 0) return response;
       const reader = response.body!.getReader();
-      const held = new ReadableStream<Uint8Array>({
+      const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           const { done, value } = await reader.read();
           if (!done) return controller.enqueue(value);
@@ -154,7 +156,7 @@ describe('turn/start', () => {
         },
         cancel: () => settle('cancelled'),
       });
-      return new Response(held, { status: response.status, headers: response.headers });
+      return new Response(body, { status: response.status, headers: response.headers });
     });
     try {
       await client.result('turn/start', { threadId: thread.id, input: text('held open') });
