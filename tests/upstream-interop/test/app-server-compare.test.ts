@@ -12,10 +12,9 @@ import { type ComparedRun, compareSessions } from '../src/session-compare.js';
 import type { AllowedDifference } from '../src/shape-compare.js';
 import {
   devRequest,
-  oursAppServer,
   platform,
+  sideBySide,
   type UpstreamWorld,
-  upstreamAppServer,
   upstreamBinary,
   upstreamTitle,
   useWorld,
@@ -91,12 +90,7 @@ describe.skipIf(!platform.supported)(
   upstreamTitle('codex-ts-app-server against upstream 0.169 `app-server`: the same session, the same shapes'),
   () => {
     it('every method both serve answers with the same keys and JSON types, and both validate against upstream’s schema', async (context) => {
-      const upstreamWorld = await world(context);
-      const oursWorld = await world(context);
-      const [upstream, ours] = await Promise.all([
-        run(upstreamWorld, upstreamAppServer(upstreamWorld)),
-        run(oursWorld, oursAppServer(oursWorld)),
-      ]);
+      const { upstream, ours, upstreamWorld } = await sideBySide(() => world(context), run);
 
       // CODEX_TS_INTEROP_DUMP=DIR keeps both transcripts (upstream.json, ours.json) for a developer to read.
       const dump = process.env.CODEX_TS_INTEROP_DUMP;

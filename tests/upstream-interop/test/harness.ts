@@ -48,6 +48,23 @@ export function oursAppServer(world: UpstreamWorld): AppServerCommand {
   };
 }
 
+/**
+ * The same scenario against upstream 0.169's app-server and codex-ts's, each in a world of its own, at once: both
+ * results, and upstream's world (to run its binary again in).
+ */
+export async function sideBySide<T>(
+  world: () => Promise<UpstreamWorld>,
+  scenario: (world: UpstreamWorld, command: AppServerCommand) => Promise<T>,
+): Promise<{ upstream: T; ours: T; upstreamWorld: UpstreamWorld }> {
+  const upstreamWorld = await world();
+  const oursWorld = await world();
+  const [upstream, ours] = await Promise.all([
+    scenario(upstreamWorld, upstreamAppServer(upstreamWorld)),
+    scenario(oursWorld, oursAppServer(oursWorld)),
+  ]);
+  return { upstream, ours, upstreamWorld };
+}
+
 /** A dev backend, a refusing proxy and a CODEX_HOME pointed at both, for one test. */
 export interface UpstreamWorld {
   backend: DevBackend;

@@ -2,14 +2,7 @@ import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
 import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { type AppServerCommand, AppServerRpcError, AppServerSession } from '../src/app-server-session.js';
-import {
-  oursAppServer,
-  platform,
-  type UpstreamWorld,
-  upstreamAppServer,
-  upstreamTitle,
-  useWorld,
-} from './harness.js';
+import { platform, sideBySide, type UpstreamWorld, upstreamTitle, useWorld } from './harness.js';
 
 async function world(context: TestContext): Promise<UpstreamWorld> {
   return useWorld(context, {
@@ -51,12 +44,7 @@ describe.skipIf(!platform.supported)(
   upstreamTitle('a thread another live app-server holds: codex-ts refuses the resume as upstream 0.169 does'),
   () => {
     it('the same error from both while the first server runs; the resume succeeds once it has closed', async (context) => {
-      const upstreamWorld = await world(context);
-      const oursWorld = await world(context);
-      const [upstream, ours] = await Promise.all([
-        refusal(upstreamWorld, upstreamAppServer(upstreamWorld)),
-        refusal(oursWorld, oursAppServer(oursWorld)),
-      ]);
+      const { upstream, ours } = await sideBySide(() => world(context), refusal);
       expect(upstream).toEqual({ code: -32600, message: 'thread <thread> already has an active writer' });
       expect(ours).toEqual(upstream);
     });
