@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RolloutWriteError } from '../src/index.js';
 import { RolloutWriter, readRollout, rolloutLine } from '../src/threads/rollout.js';
+import { LoadedThread } from '../src/threads/thread-manager.js';
+import type { Turn } from '../src/threads/thread-model.js';
 import { useDevWorld } from './support/dev-world.js';
 import { tempHome } from './support/fixture.js';
 
@@ -241,7 +243,7 @@ describe('rollout writer', () => {
         .split('\n')
         .map((l) => JSON.parse(l).payload.id);
     await w.append(rolloutLine('turn', { id: 'first' } as never));
-    const soon = w.appendSoon(rolloutLine('turn', { id: 'soon' } as never));
+    const soon = w.appendSoon(() => [rolloutLine('turn', { id: 'soon' } as never)]);
     const later = w.append(rolloutLine('turn', { id: 'later' } as never));
     // Every microtask and tick queued so far has run: the line is still not on disk.
     await new Promise<void>((resolve) => process.nextTick(resolve));
@@ -249,6 +251,64 @@ describe('rollout writer', () => {
     expect(ids()).toEqual(['first']);
     await Promise.all([soon, later]);
     expect(ids()).toEqual(['first', 'soon', 'later']);
+  });
+
+  it("a finished turn, its usage and its receipt are the thread's at once; their lines reach disk in one write on the next turn of the event loop", async () => {
+    const path = `${tempHome()}/rollout-turn.jsonl`;
+    const meta = storedMeta('a');
+    await new RolloutWriter(path).append(rolloutLine('session_meta', meta));
+    const thread = new LoadedThread({
+      meta,
+      path,
+      turns: [],
+      task: undefined,
+      updatedAt: 1,
+      readState: undefined,
+      tokenUsage: undefined,
+    });
+    const turn: Turn = {
+      id: 't1',
+      rootTurnId: 't1',
+      items: [{ type: 'agentMessage', id: 'm1', text: 'done', startedAtMs: 5000, completedAtMs: 6000 }],
+      status: 'completed',
+      error: null,
+      startedAt: 5,
+      completedAt: 7,
+      durationMs: 2000,
+    };
+    const usage = {
+      totalTokens: 3,
+      inputTokens: 2,
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      outputTokens: 1,
+      reasoningOutputTokens: 0,
+    };
+    thread.tokenUsage = { turnId: 't1', total: usage, last: usage, modelContextWindow: null };
+    const written = thread.appendTurn(turn);
+    // What a client asks next sees the turn, its receipt and the update time, before anything is on disk.
+    expect(thread.turns).toEqual([turn]);
+    expect(thread.updatedAt).toBe(7);
+    expect(thread.readState).toEqual({
+      firstUnreadTurn: 't1',
+      revision: expect.any(String),
+      lastPublishedTurn: 't1',
+    });
+    const types = () =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type);
+    await Promise.resolve();
+    expect(types()).toEqual(['session_meta']);
+    await written;
+    expect(types()).toEqual(['session_meta', 'turn', 'token_usage', 'read_state']);
+    expect(await readRollout(path)).toMatchObject({
+      turns: [turn],
+      readState: thread.readState,
+      tokenUsage: thread.tokenUsage,
+      updatedAt: 7,
+    });
   });
 
   it('a torn final line (crash mid-append) is ignored on replay; what came before is kept', async () => {

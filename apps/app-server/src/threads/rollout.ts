@@ -170,12 +170,12 @@ export class RolloutWriter {
   }
 
   /**
-   * As `append`, but the lines are serialized and written on the next turn of the event loop, keeping their place
-   * among the appends: what the caller does next (a notification handed to the client, and the client's reply to
-   * it) does not wait for the disk. For lines whose payloads never change afterwards (a finished turn, a receipt).
+   * As `append`, but the lines are made, serialized and written on the next turn of the event loop, keeping their
+   * place among the appends: what the caller does next (a notification handed to the client, and the client's reply
+   * to it) does not wait for them. For lines whose payloads never change afterwards (a finished turn, a receipt).
    */
-  appendSoon(...lines: RolloutLine[]): Promise<void> {
-    return this.#queue(nextLoopTurn().then(() => serialize(lines)));
+  appendSoon(lines: () => readonly RolloutLine[]): Promise<void> {
+    return this.#queue(nextLoopTurn().then(() => serialize(lines())));
   }
 
   #queue(text: string | Promise<string>): Promise<void> {

@@ -74,20 +74,23 @@ export class LoadedThread {
 
   /**
    * Appends a finished turn, with the token usage it reported and the read receipt it publishes (a result the user
-   * should see) in the same write. The turn is the thread's history at once (what a client asks next sees it); its
-   * lines go to disk on the next turn of the event loop (`RolloutWriter.appendSoon`), after whatever the caller
-   * hands the client now.
+   * should see) in the same write. The turn, its receipt and the thread's update time are the thread's at once (what
+   * a client asks next sees them); its lines are made and go to disk on the next turn of the event loop
+   * (`RolloutWriter.appendSoon`), after whatever the caller hands the client now.
    */
   async appendTurn(turn: Turn): Promise<void> {
     this.turns.push(turn);
     this.updatedAt = turn.completedAt ?? Math.floor(Date.now() / 1000);
-    const lines = [rolloutLine('turn', turn)];
-    if (this.tokenUsage?.turnId === turn.id) lines.push(rolloutLine('token_usage', this.tokenUsage));
+    const usage = this.tokenUsage?.turnId === turn.id ? this.tokenUsage : undefined;
     const receipt = publishTurn(this.readState, turn);
-    if (!receipt) return this.writer.appendSoon(...lines);
-    return this.#withReceipt(receipt, () =>
-      this.writer.appendSoon(...lines, rolloutLine('read_state', receipt)),
-    );
+    const lines = () => {
+      const out = [rolloutLine('turn', turn)];
+      if (usage) out.push(rolloutLine('token_usage', usage));
+      if (receipt) out.push(rolloutLine('read_state', receipt));
+      return out;
+    };
+    if (!receipt) return this.writer.appendSoon(lines);
+    return this.#withReceipt(receipt, () => this.writer.appendSoon(lines));
   }
 
   /** Records a client's read mark (`thread/readState/update`) made on `expectedRevision`; false on a conflict. */

@@ -1,4 +1,4 @@
-import type { ModelEvent, RateLimitSnapshot, ResponseItem } from '@codex-ts/model-provider';
+import type { ModelEvent, ResponseItem } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
@@ -273,15 +273,18 @@ export class TurnRunner {
   #current: { id: string; text: string; startedAtMs: number } | undefined;
   #lastUsage: UsageBreakdown | undefined;
   #attemptItems: ThreadItem[] = [];
-  /** The rate limits of the response headers, until reported. */
-  #rateLimits: RateLimitSnapshot | undefined;
+  /**
+   * The rate limits of the response headers in their wire form, until reported: converted when the headers arrive,
+   * while the turn waits for the model, not at its end.
+   */
+  #rateLimits: Record<string, unknown> | undefined;
 
   /** `account/rateLimits/updated` to every client, once a turn: after its token usage, before it goes idle. */
   #reportRateLimits(): void {
     const limits = this.#rateLimits;
     if (!limits) return;
     this.#rateLimits = undefined;
-    this.#app.clients.broadcast('account/rateLimits/updated', { rateLimits: wireRateLimits(limits) });
+    this.#app.clients.broadcast('account/rateLimits/updated', { rateLimits: limits });
   }
 
   #onEvent(event: ModelEvent): void {
@@ -290,7 +293,7 @@ export class TurnRunner {
     switch (event.type) {
       case 'metadata':
         // Reported with the turn's token usage, as upstream orders it (the latest attempt's headers win).
-        if (event.rateLimits) this.#rateLimits = event.rateLimits;
+        if (event.rateLimits) this.#rateLimits = wireRateLimits(event.rateLimits);
         return;
       case 'output_item.added': {
         if (event.item.type !== 'message') return;
