@@ -7,6 +7,7 @@ export {
 export { startDevBackend } from './backend.js';
 export {
   FAILING_MODEL,
+  INCOMPLETE_MODEL,
   MODELS,
   SLOW_MODEL,
   SLOW_MODEL_EVENT_GAP_MS,

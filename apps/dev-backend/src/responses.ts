@@ -16,6 +16,12 @@ import { parseBody } from './validation.js';
 /** Model slug that makes the echo model fail with `response.failed` (for client error paths). */
 export const FAILING_MODEL = 'dev-fail';
 
+/**
+ * Model slug whose echo stops short: its text streams, then the response ends with `response.incomplete` (reason
+ * `max_output_tokens`) instead of `response.completed`.
+ */
+export const INCOMPLETE_MODEL = 'dev-incomplete';
+
 const contentPart = z.looseObject({ type: z.string().optional(), text: z.string().optional() });
 
 export const responsesRequestSchema = z.looseObject({
@@ -115,17 +121,20 @@ export function echoEvents(request: ResponsesRequest, createdAt: number): Respon
       delta,
     });
   }
-  const done = { ...item, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  const incomplete = request.model === INCOMPLETE_MODEL;
+  const status = incomplete ? 'incomplete' : 'completed';
+  const done = { ...item, status, content: [{ type: 'output_text', text, annotations: [] }] };
   const inputTokens = countTokens(`${request.instructions ?? ''} ${input}`);
   const outputTokens = countTokens(text);
   events.push(
     { type: 'response.output_text.done', item_id: itemId, output_index: 0, content_index: 0, text },
     { type: 'response.output_item.done', output_index: 0, item: done },
     {
-      type: 'response.completed',
+      type: `response.${status}`,
       response: {
         ...base,
-        status: 'completed',
+        status,
+        ...(incomplete ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
         output: [done],
         usage: {
           input_tokens: inputTokens,

@@ -278,6 +278,21 @@ describe('responses', () => {
       ).text(),
     );
     expect(failed.map((e) => e.event)).toEqual(['response.created', 'response.failed']);
+    const cut = parseSse(
+      await (
+        await postJson(
+          `${b.chatgptBaseUrl}/codex/responses`,
+          { ...request, model: 'dev-incomplete' },
+          headers,
+        )
+      ).text(),
+    );
+    expect(cut.map((e) => e.data.delta ?? '').join('')).toBe('Echo: hello there world');
+    expect(cut.at(-1)!.event).toBe('response.incomplete');
+    expect(cut.at(-1)!.data.response).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+    });
     const unauth = await postJson(`${b.chatgptBaseUrl}/codex/responses`, request);
     expect(unauth.status).toBe(401);
   });
