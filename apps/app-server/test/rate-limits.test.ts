@@ -100,10 +100,11 @@ describe('account/rateLimits/read', () => {
       await h.client.next('turn/completed', (p) => (p.turn as { id: string }).id === turn.id);
       const sent = h.client.raw.slice(before) as Array<{ method?: string; params?: unknown }>;
       const methods = sent.flatMap((m) => (m.method ? [m.method] : []));
+      // Upstream 0.169's order for a failed turn: the final error last before turn/completed.
       expect(methods.slice(-4)).toEqual([
-        'error',
         'account/rateLimits/updated',
         'thread/status/changed',
+        'error',
         'turn/completed',
       ]);
       const updates = sent.filter((m) => m.method === 'account/rateLimits/updated');

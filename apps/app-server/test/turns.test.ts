@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { FAILING_MODEL } from '@codex-ts/dev-backend';
+import { FAILING_MODEL, INCOMPLETE_MODEL } from '@codex-ts/dev-backend';
 import { describe, expect, it, vi } from 'vitest';
 import { useDevWorld } from './support/dev-world.js';
 
@@ -189,9 +189,71 @@ describe('turn/start', () => {
       error: { message: expect.any(String) },
     });
     const done = await client.next('turn/completed');
-    expect(done.params).toMatchObject({ turn: { status: 'failed', error: { message: expect.any(String) } } });
+    // As upstream 0.169: the final error goes out after the thread is idle, last before turn/completed, which
+    // carries the error and no items.
+    const tail = client.raw.map((m) => (m as { method?: string }).method).slice(-3);
+    expect(tail).toEqual(['thread/status/changed', 'error', 'turn/completed']);
+    expect(done.params).toMatchObject({
+      turn: {
+        status: 'failed',
+        error: (err.params as { error: unknown }).error,
+        items: [],
+        itemsView: 'notLoaded',
+      },
+    });
     expect(world.backend.requests({ path: '/backend-api/codex/responses' })[0]).toMatchObject({
       authScheme: 'bearer',
+    });
+  });
+
+  it('a response cut short (response.incomplete) fails the turn as upstream 0.169 does, without a retry', async () => {
+    const { client } = await world.server();
+    const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {
+      model: INCOMPLETE_MODEL,
+    });
+    const { turn } = await client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('cut here'),
+    });
+    const done = await client.next('turn/completed');
+    const error = {
+      message: 'Incomplete response returned, reason: max_output_tokens',
+      codexErrorInfo: 'other',
+      additionalDetails: null,
+    };
+    const methods = client.raw
+      .map((m) => (m as { method?: string }).method)
+      .filter((m) => m !== 'item/agentMessage/delta');
+    expect(methods.slice(methods.indexOf('turn/started'))).toEqual([
+      'turn/started',
+      'item/started',
+      'item/completed',
+      'item/started',
+      'item/completed',
+      'thread/tokenUsage/updated',
+      'account/rateLimits/updated',
+      'thread/status/changed',
+      'error',
+      'turn/completed',
+    ]);
+    expect((await client.next('error')).params).toEqual({
+      error,
+      willRetry: false,
+      threadId: thread.id,
+      turnId: turn.id,
+    });
+    expect(done.params).toMatchObject({
+      turn: { id: turn.id, status: 'failed', error, items: [], itemsView: 'notLoaded' },
+    });
+    expect(world.backend.modelRequests()).toHaveLength(1);
+    // The thread keeps what the model said before it stopped.
+    const read = await client.result<{ thread: { turns: Array<{ status: string; items: unknown[] }> } }>(
+      'thread/read',
+      { threadId: thread.id, includeTurns: true },
+    );
+    expect(read.thread.turns.at(-1)).toMatchObject({
+      status: 'failed',
+      items: [{ type: 'userMessage' }, { type: 'agentMessage', text: 'Echo: cut here' }],
     });
   });
 

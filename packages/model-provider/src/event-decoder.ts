@@ -93,10 +93,15 @@ export class TurnDecoder {
         this.finished = true;
         const response = obj(e.response);
         const reason = str(obj(response?.incomplete_details)?.reason);
+        const usage = tokenUsage(obj(response?.usage));
         return withOptional(
-          withOptional({ type: 'incomplete' }, 'responseId', str(response?.id)),
-          'reason',
-          reason,
+          withOptional(
+            withOptional({ type: 'incomplete' }, 'responseId', str(response?.id)),
+            'reason',
+            reason,
+          ),
+          'usage',
+          usage,
         );
       }
       case 'response.failed':

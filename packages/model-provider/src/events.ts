@@ -49,7 +49,13 @@ export type ModelEvent =
   | { readonly type: 'function_call_arguments.done'; readonly itemId?: string; readonly arguments: string }
   | { readonly type: 'rate_limits'; readonly rateLimits: RateLimitSnapshot; readonly planType?: string }
   | { readonly type: 'completed'; readonly responseId: string; readonly usage?: TokenUsage }
-  | { readonly type: 'incomplete'; readonly responseId?: string; readonly reason?: string }
+  | {
+      readonly type: 'incomplete';
+      readonly responseId?: string;
+      readonly reason?: string;
+      /** What the cut response used, when it says. */
+      readonly usage?: TokenUsage;
+    }
   | {
       readonly type: 'retry';
       /** 1 for the first retry. */

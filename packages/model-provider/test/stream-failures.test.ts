@@ -221,6 +221,43 @@ describe('streams that go wrong', () => {
     expect(events.at(-1)).toEqual({ type: 'incomplete', responseId: 'resp_1', reason: 'max_output_tokens' });
   });
 
+  it('response.incomplete carries the usage of what was produced, as response.completed does', async () => {
+    const s = await server((res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.end(
+        created +
+          sseFrame({
+            type: 'response.incomplete',
+            response: {
+              id: 'resp_2',
+              incomplete_details: { reason: 'max_output_tokens' },
+              usage: {
+                input_tokens: 7,
+                input_tokens_details: { cached_tokens: 2 },
+                output_tokens: 3,
+                output_tokens_details: { reasoning_tokens: 1 },
+                total_tokens: 10,
+              },
+            },
+          }),
+      );
+    });
+    const events = await collect(session(s.url));
+    expect(events.at(-1)).toEqual({
+      type: 'incomplete',
+      responseId: 'resp_2',
+      reason: 'max_output_tokens',
+      usage: {
+        inputTokens: 7,
+        cachedInputTokens: 2,
+        cacheWriteInputTokens: 0,
+        outputTokens: 3,
+        reasoningOutputTokens: 1,
+        totalTokens: 10,
+      },
+    });
+  });
+
   it('response.failed with context_length_exceeded is a ContextWindowExceededError, not retried', async () => {
     const s = await server((res) => {
       res.writeHead(200, SSE_HEADERS);

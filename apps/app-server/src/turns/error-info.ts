@@ -49,3 +49,12 @@ export function turnErrorOf(err: unknown): TurnError {
     additionalDetails: null,
   };
 }
+
+/** A response cut short (`response.incomplete`), in upstream's words. */
+export function incompleteTurnError(reason: string | undefined): TurnError {
+  return {
+    message: `Incomplete response returned, reason: ${reason ?? 'unknown'}`,
+    codexErrorInfo: 'other',
+    additionalDetails: null,
+  };
+}

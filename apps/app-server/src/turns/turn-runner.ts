@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
 import type { ThreadItem, Turn, TurnStatus, UsageBreakdown, UserInput } from '../threads/thread-model.js';
-import { turnErrorOf } from './error-info.js';
+import { incompleteTurnError, turnErrorOf } from './error-info.js';
 import {
   addUsage,
   messageText,
@@ -187,11 +187,16 @@ export class TurnRunner {
       if (!events) throw new Error('the turn was run before it was started');
       for (let next = await events.first; !next.done; next = await events.stream.next()) {
         const event = next.value;
-        if (event.type === 'completed')
-          this.#contextWindow = window instanceof Promise ? await window : window;
+        const last = event.type === 'completed' || event.type === 'incomplete';
+        if (last) this.#contextWindow = window instanceof Promise ? await window : window;
         this.#onEvent(event);
-        // The response is complete: the turn ends here, as upstream's does, without waiting for the body to close.
-        if (event.type === 'completed') break;
+        // The response is over: the turn ends here, as upstream's does, without waiting for the body to close. One cut
+        // short fails the turn, as upstream's does (not retried).
+        if (event.type === 'incomplete') {
+          status = 'failed';
+          error = incompleteTurnError(event.reason);
+        }
+        if (last) break;
       }
     } catch (err) {
       if (signal.aborted) status = 'interrupted';
@@ -199,7 +204,6 @@ export class TurnRunner {
         status = 'failed';
         error = turnErrorOf(err);
         this.#app.logger.warn({ threadId, turnId, error: err }, 'turn failed');
-        this.#notify('error', { error, willRetry: false, threadId, turnId });
       }
     }
     const completedAt = nowSec();
@@ -217,9 +221,14 @@ export class TurnRunner {
     this.#thread.activeTurn = undefined;
     this.#thread.status = { type: 'idle' };
     this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
+    // As upstream: a failed turn's error goes out last before it, and its turn/completed carries no items.
+    if (status === 'failed') this.#notify('error', { error, willRetry: false, threadId, turnId });
     this.#notify('turn/completed', {
       threadId,
-      turn: wireTurn({ ...turn, status, error, items: this.#agentItems }, 'summary'),
+      turn:
+        status === 'failed'
+          ? wireTurn({ ...turn, items: [] }, 'notLoaded')
+          : wireTurn({ ...turn, items: this.#agentItems }, 'summary'),
     });
     // Once the client has heard: the stream ends (a request cut short is cancelled; a completed response's body is
     // read to its end in the background, so the connection is reused).
@@ -341,7 +350,8 @@ export class TurnRunner {
         });
         return;
       }
-      case 'completed': {
+      case 'completed':
+      case 'incomplete': {
         if (event.usage) {
           const last = usageBreakdown(event.usage);
           this.#lastUsage = last;
