@@ -7,6 +7,21 @@ const world = useDevWorld();
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
+/**
+ * A turn's notifications from its start until the thread is idle again, deltas aside: upstream 0.169's order, rate
+ * limits included (they come with the token usage, not with the response headers).
+ */
+const UNTIL_IDLE = [
+  'turn/started',
+  'item/started',
+  'item/completed',
+  'item/started',
+  'item/completed',
+  'thread/tokenUsage/updated',
+  'account/rateLimits/updated',
+  'thread/status/changed',
+];
+
 describe('turn/start', () => {
   it('streams a turn in upstream order; deltas add up to the agent message; the turn is persisted', async () => {
     const { client } = await world.server({ flag: true });
@@ -38,17 +53,9 @@ describe('turn/start', () => {
       );
     const deltas = methods.filter((m) => m === 'item/agentMessage/delta').length;
     expect(deltas).toBeGreaterThan(1);
-    // Upstream 0.169's order, rate limits included: they come with the token usage, not with the response headers.
     expect(methods.filter((m) => m !== 'item/agentMessage/delta')).toEqual([
       'thread/status/changed',
-      'turn/started',
-      'item/started',
-      'item/completed',
-      'item/started',
-      'item/completed',
-      'thread/tokenUsage/updated',
-      'account/rateLimits/updated',
-      'thread/status/changed',
+      ...UNTIL_IDLE,
       'turn/completed',
     ]);
     const deltaText = client.notifications
@@ -225,14 +232,7 @@ describe('turn/start', () => {
       .map((m) => (m as { method?: string }).method)
       .filter((m) => m !== 'item/agentMessage/delta');
     expect(methods.slice(methods.indexOf('turn/started'))).toEqual([
-      'turn/started',
-      'item/started',
-      'item/completed',
-      'item/started',
-      'item/completed',
-      'thread/tokenUsage/updated',
-      'account/rateLimits/updated',
-      'thread/status/changed',
+      ...UNTIL_IDLE,
       'error',
       'turn/completed',
     ]);
