@@ -50,11 +50,16 @@ export function turnErrorOf(err: unknown): TurnError {
   };
 }
 
+/** The wire's `TurnError`. */
+export function turnError(
+  message: string,
+  codexErrorInfo: unknown,
+  additionalDetails: string | null,
+): TurnError {
+  return { message, codexErrorInfo, additionalDetails };
+}
+
 /** A response cut short (`response.incomplete`), in upstream's words. */
 export function incompleteTurnError(reason: string | undefined): TurnError {
-  return {
-    message: `Incomplete response returned, reason: ${reason ?? 'unknown'}`,
-    codexErrorInfo: 'other',
-    additionalDetails: null,
-  };
+  return turnError(`Incomplete response returned, reason: ${reason ?? 'unknown'}`, 'other', null);
 }

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
 import type { ThreadItem, Turn, TurnStatus, UsageBreakdown, UserInput } from '../threads/thread-model.js';
-import { incompleteTurnError, turnErrorOf } from './error-info.js';
+import { incompleteTurnError, turnError, turnErrorOf } from './error-info.js';
 import {
   addUsage,
   messageText,
@@ -242,11 +242,7 @@ export class TurnRunner {
       await persisted;
     } catch (err) {
       this.#app.logger.error({ threadId, turnId, error: err }, 'could not persist the turn');
-      const notPersisted = {
-        message: (err as Error).message,
-        codexErrorInfo: 'other',
-        additionalDetails: null,
-      };
+      const notPersisted = turnError((err as Error).message, 'other', null);
       this.#notify('error', { error: notPersisted, willRetry: false, threadId, turnId });
     }
     this.#app.analytics.turnCompleted({

@@ -1,5 +1,5 @@
 import type { ResponseItem, TokenUsage } from '@codex-ts/model-provider';
-import type { ThreadItem, Turn, TurnError, UsageBreakdown, UserInput } from '../threads/thread-model.js';
+import type { ThreadItem, Turn, UsageBreakdown, UserInput } from '../threads/thread-model.js';
 import { countImages, type ImageContext, imageMessage, textMessage } from './user-input.js';
 
 /** An item of the history; a user message with images is converted again each turn (`undefined` until then). */
@@ -145,12 +145,4 @@ export function wireTurn(turn: Turn, itemsView: TurnItemsView): Record<string, u
     completedAt: turn.completedAt,
     durationMs: turn.durationMs,
   };
-}
-
-export function turnError(
-  message: string,
-  codexErrorInfo: unknown,
-  additionalDetails: string | null,
-): TurnError {
-  return { message, codexErrorInfo, additionalDetails };
 }
