@@ -58,8 +58,16 @@ export type ModelEvent =
     }
   | {
       readonly type: 'retry';
-      /** 1 for the first retry. */
+      /**
+       * The budget this retry spends, as upstream nests them: `request` retries resend a request that failed before
+       * its stream began; a failure they do not absorb, and any stream failure, spends a `stream` retry (the whole
+       * attempt again, with a fresh request budget).
+       */
+      readonly budget: 'request' | 'stream';
+      /** 1 for the first retry of that budget (in this turn, or since the last stream retry for `request`). */
       readonly attempt: number;
+      /** The budget's size: the provider's `requestMaxRetries` or `streamMaxRetries`. */
+      readonly maxRetries: number;
       readonly delayMs: number;
       readonly error: ModelProviderError;
     }

@@ -167,12 +167,17 @@ export class ModelSession {
         }
         const { error, phase } = failure!;
         if (!error.retryable) throw error;
-        const attempt = ++retries[phase];
-        const budget =
-          phase === 'request' ? this.#o.provider.requestMaxRetries : this.#o.provider.streamMaxRetries;
-        if (attempt > budget) throw error;
+        const { requestMaxRetries, streamMaxRetries } = this.#o.provider;
+        // Upstream's nesting: request retries inside each attempt; what they do not absorb retries the attempt.
+        const budget = phase === 'request' && retries.request < requestMaxRetries ? 'request' : 'stream';
+        if (budget === 'stream') {
+          if (retries.stream >= streamMaxRetries) throw error;
+          retries.request = 0;
+        }
+        const attempt = ++retries[budget];
+        const maxRetries = budget === 'request' ? requestMaxRetries : streamMaxRetries;
         const delayMs = backoffDelay(attempt, this.#o.backoff, failure!.retryAfterMs);
-        yield { type: 'retry', attempt, delayMs, error };
+        yield { type: 'retry', budget, attempt, maxRetries, delayMs, error };
         await sleep(delayMs, signal);
       }
     } finally {

@@ -5,6 +5,7 @@ import { recordingAuthProvider, startScriptedServer } from '@codex-ts/auth-provi
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createModelSession,
+  type ModelEvent,
   type ModelProviderInfoInput,
   parseModelProviderInfo,
   StreamDisconnectedError,
@@ -123,28 +124,41 @@ describe('a turn over HTTP', () => {
       'Bearer test-token-3',
     ]);
     expect(
-      events.filter((e) => e.type === 'retry').map((e) => [e.attempt, e.delayMs, e.error.status]),
+      events
+        .filter((e) => e.type === 'retry')
+        .map((e) => [e.budget, e.attempt, e.maxRetries, e.delayMs, e.error.status]),
     ).toEqual([
-      [1, 1, 503],
-      [2, 2, 503],
+      ['request', 1, 4, 1, 503],
+      ['request', 2, 4, 2, 503],
     ]);
     expect(textOf(events)).toBe('Echo: hello from the fixtures');
   });
 
-  it('honours Retry-After and gives up after requestMaxRetries with the last typed error', async () => {
+  it('honours Retry-After; request retries nest inside stream retries as upstream, then the last typed error', async () => {
     const server = await scripted([
       { status: 429, headers: { 'retry-after-ms': '3', 'x-request-id': 'req_429' }, body: '{"error":{}}' },
     ]);
-    const { session: turns } = session(server.url, { requestMaxRetries: 2 });
-    const events: unknown[] = [];
+    const { session: turns } = session(server.url, { requestMaxRetries: 2, streamMaxRetries: 1 });
+    const events: ModelEvent[] = [];
     let error: unknown;
     try {
       for await (const e of turns.stream(HELLO)) events.push(e);
     } catch (e) {
       error = e;
     }
-    expect(server.seen).toHaveLength(3);
-    expect(events.map((e) => (e as { delayMs: number }).delayMs)).toEqual([3, 3]);
+    // (1 + 2 request retries) for each of (1 + 1 stream retry) attempts.
+    expect(server.seen).toHaveLength(6);
+    expect(
+      events.map(
+        (e) => e.type === 'retry' && `${e.budget} ${e.attempt}/${e.maxRetries} after ${e.delayMs} ms`,
+      ),
+    ).toEqual([
+      'request 1/2 after 3 ms',
+      'request 2/2 after 3 ms',
+      'stream 1/1 after 3 ms',
+      'request 1/2 after 3 ms',
+      'request 2/2 after 3 ms',
+    ]);
     expect([(error as UnauthorizedError).code, (error as UnauthorizedError).requestId]).toEqual([
       'rate_limited',
       'req_429',

@@ -45,15 +45,24 @@ describe('streams that go wrong', () => {
     const s = await server((res, index) => {
       res.writeHead(200, SSE_HEADERS);
       if (index === 0) {
-        res.write(created + delta('Hel'));
-        res.socket?.destroy();
+        // Cut once the first part is on its way (destroying at once would drop it with the response headers).
+        res.write(created + delta('Hel'), () => res.socket?.destroy());
         return;
       }
       res.end(created + delta('Hello') + completed);
     });
     const events = await collect(session(s.url));
+    expect(events.filter((e) => e.type === 'output_text.delta').map((e) => e.delta)).toEqual([
+      'Hel',
+      'Hello',
+    ]);
     const retry = events.find((e) => e.type === 'retry');
-    expect(retry && [retry.attempt, retry.error.code]).toEqual([1, 'stream_disconnected']);
+    expect(retry && [retry.budget, retry.attempt, retry.maxRetries, retry.error.code]).toEqual([
+      'stream',
+      1,
+      5,
+      'stream_disconnected',
+    ]);
     expect(textOf(events)).toBe('Hello');
     expect(events.at(-1)).toEqual({ type: 'completed', responseId: 'resp_1' });
     expect(s.seen.map((r) => r.headers.authorization)).toEqual([
@@ -90,7 +99,7 @@ describe('streams that go wrong', () => {
   it('a server that never sends response headers trips the idle timeout too', async () => {
     const s = await server(() => {});
     const error = (await turnError(
-      session(s.url, { requestMaxRetries: 1, streamIdleTimeoutMs: 300 }),
+      session(s.url, { requestMaxRetries: 1, streamMaxRetries: 0, streamIdleTimeoutMs: 300 }),
     )) as ModelProviderError;
     expect(error).toBeInstanceOf(StreamDisconnectedError);
     expect(error.message).toBe(`idle timeout: POST ${s.url}/responses sent no response headers for 300 ms`);
