@@ -22,6 +22,18 @@ const UNTIL_IDLE = [
   'thread/status/changed',
 ];
 
+/** config.toml lines: a provider on the dev backend with these retry budgets, so retries fit a test's time. */
+const smallBudgets = (requestRetries: number, streamRetries: number) =>
+  [
+    'model_provider = "devb"',
+    '[model_providers.devb]',
+    'name = "dev backend"',
+    `base_url = "${world.backend.chatgptBaseUrl}/codex"`,
+    'requires_openai_auth = true',
+    `request_max_retries = ${requestRetries}`,
+    `stream_max_retries = ${streamRetries}`,
+  ].join('\n');
+
 describe('turn/start', () => {
   it('streams a turn in upstream order; deltas add up to the agent message; the turn is persisted', async () => {
     const { client } = await world.server({ flag: true });
@@ -181,33 +193,39 @@ describe('turn/start', () => {
     }
   });
 
-  it('a failed response fails the turn with an error notification (willRetry false)', {
-    timeout: 60_000,
-  }, async () => {
-    const { client } = await world.server();
+  it('a failed response is retried as upstream reports it ("Reconnecting... n/max"), then fails the turn', async () => {
+    const { client } = await world.server({ extra: smallBudgets(0, 1) });
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {
       model: FAILING_MODEL,
     });
     await client.result('turn/start', { threadId: thread.id, input: text('x') });
-    const err = await client.next('error', (p) => p.willRetry === false);
-    expect(err.params).toMatchObject({
-      willRetry: false,
-      threadId: thread.id,
-      error: { message: expect.any(String) },
-    });
     const done = await client.next('turn/completed');
+    const cause = 'the response failed (server_error): the dev-fail model always fails';
+    const error = { message: cause, codexErrorInfo: 'other', additionalDetails: null, misalignment: null };
+    const errors = client.raw.filter((m) => (m as { method?: string }).method === 'error');
+    expect(errors.map((m) => (m as { params: unknown }).params)).toEqual([
+      {
+        error: {
+          message: 'Reconnecting... 1/1',
+          codexErrorInfo: { responseStreamDisconnected: { httpStatusCode: null } },
+          additionalDetails: cause,
+          misalignment: null,
+        },
+        willRetry: true,
+        threadId: thread.id,
+        turnId: expect.any(String),
+      },
+      { error, willRetry: false, threadId: thread.id, turnId: expect.any(String) },
+    ]);
     // As upstream 0.169: the final error goes out after the thread is idle, last before turn/completed, which
     // carries the error and no items.
     const tail = client.raw.map((m) => (m as { method?: string }).method).slice(-3);
     expect(tail).toEqual(['thread/status/changed', 'error', 'turn/completed']);
     expect(done.params).toMatchObject({
-      turn: {
-        status: 'failed',
-        error: (err.params as { error: unknown }).error,
-        items: [],
-        itemsView: 'notLoaded',
-      },
+      turn: { status: 'failed', error, items: [], itemsView: 'notLoaded' },
     });
+    // Two attempts (a request is logged when its response closes, which may follow turn/completed: count bodies).
+    expect(world.backend.modelRequests().map((b) => b.model)).toEqual([FAILING_MODEL, FAILING_MODEL]);
     expect(world.backend.requests({ path: '/backend-api/codex/responses' })[0]).toMatchObject({
       authScheme: 'bearer',
     });
@@ -227,6 +245,7 @@ describe('turn/start', () => {
       message: 'Incomplete response returned, reason: max_output_tokens',
       codexErrorInfo: 'other',
       additionalDetails: null,
+      misalignment: null,
     };
     const methods = client.raw
       .map((m) => (m as { method?: string }).method)
@@ -288,16 +307,35 @@ describe('turn/start', () => {
     expect(world.backend.requests({ path: '/backend-api/codex/responses' })).toEqual([]);
   });
 
-  it('a backend that drops the stream: error willRetry true, then the turn completes', async () => {
-    const { client } = await world.server();
+  it('a backend that drops requests: resent unsaid within an attempt; each new attempt is an error willRetry true', async () => {
+    const { client } = await world.server({ extra: smallBudgets(1, 2) });
     const { thread } = await client.result<{ thread: { id: string } }>('thread/start', {});
-    world.backend.injectFault({ path: '/backend-api/codex/responses', drop: true, count: 1 });
+    world.backend.injectFault({ path: '/backend-api/codex/responses', drop: true, count: 3 });
     await client.result('turn/start', { threadId: thread.id, input: text('again') });
-    const err = await client.next('error');
-    expect(err.params).toMatchObject({ willRetry: true });
     expect((await client.next('turn/completed')).params).toMatchObject({
       turn: { status: 'completed', items: [{ text: 'Echo: again' }] },
     });
+    // Dropped, resent (request budget 1) and dropped: one attempt lost. The next: dropped, resent, answered.
+    const dropped = world.backend
+      .requests({ path: '/backend-api/codex/responses' })
+      .filter((r) => r.status === 0);
+    expect([dropped.length, world.backend.modelRequests().length]).toEqual([3, 1]);
+    const errors = client.raw.filter((m) => (m as { method?: string }).method === 'error');
+    expect(errors.map((m) => (m as { params: unknown }).params)).toEqual([
+      {
+        error: {
+          message: 'Reconnecting... 1/2',
+          codexErrorInfo: { responseStreamDisconnected: { httpStatusCode: null } },
+          additionalDetails: expect.stringMatching(
+            /^could not reach POST http:\/\/127\.0\.0\.1:\d+\/backend-api\/codex\/responses: /,
+          ),
+          misalignment: null,
+        },
+        willRetry: true,
+        threadId: thread.id,
+        turnId: expect.any(String),
+      },
+    ]);
   });
 
   it('a rollout append that fails: turn/completed first, then an error naming the write; earlier lines intact', async () => {
@@ -322,6 +360,7 @@ describe('turn/start', () => {
         message: `cannot append to rollout ${thread.path}: EISDIR`,
         codexErrorInfo: 'other',
         additionalDetails: null,
+        misalignment: null,
       },
       willRetry: false,
       threadId: thread.id,

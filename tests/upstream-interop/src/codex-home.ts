@@ -13,6 +13,8 @@ export interface DevBackendConfigOptions {
    * Without it, upstream uses its built-in provider and the workspace routing the dev backend announces.
    */
   customProvider?: boolean;
+  /** With `customProvider`: its `request_max_retries` and `stream_max_retries` (upstream's 4 and 5 otherwise). */
+  retries?: { request: number; stream: number };
   /** Model slug; defaults to the dev backend's echo model `gpt-5-codex`. */
   model?: string;
   /**
@@ -56,6 +58,12 @@ export function devBackendConfigToml(options: DevBackendConfigOptions): string {
       'requires_openai_auth = true',
       'supports_websockets = false',
     );
+    if (options.retries) {
+      lines.push(
+        `request_max_retries = ${options.retries.request}`,
+        `stream_max_retries = ${options.retries.stream}`,
+      );
+    }
   }
   // Upstream's default metrics exporter posts to its own telemetry host; none here.
   if (options.metrics !== true) lines.push('', '[otel]', 'metrics_exporter = "none"');

@@ -1,8 +1,10 @@
-import { INCOMPLETE_MODEL } from '@codex-ts/dev-backend';
+import { type DevBackend, FAILING_MODEL, INCOMPLETE_MODEL } from '@codex-ts/dev-backend';
 import { chatgptAuthJson } from '@codex-ts/dev-backend/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
+import type { AppServerCommand } from '../src/app-server-session.js';
 import { AppServerSession } from '../src/app-server-session.js';
-import { platform, sideBySide, upstreamTitle, useWorld } from './harness.js';
+import type { DevBackendConfigOptions } from '../src/codex-home.js';
+import { platform, sideBySide, type UpstreamWorld, upstreamTitle, useWorld } from './harness.js';
 
 interface TurnError {
   message: string;
@@ -10,71 +12,142 @@ interface TurnError {
   additionalDetails: string | null;
 }
 
+type Config = Omit<DevBackendConfigOptions, 'chatgptBaseUrl'>;
+
+/** Both app-servers, each on its own dev backend signed in with ChatGPT, run one turn on `model` that fails. */
+function failingTurn(
+  context: Pick<TestContext, 'onTestFinished'>,
+  o: { config: Config; model: string; before?: (backend: DevBackend) => void },
+) {
+  const world = () =>
+    useWorld(context, {
+      backend: { tls: true },
+      config: o.config,
+      auth: async (backend) =>
+        chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' })),
+    });
+  return sideBySide(world, async (w: UpstreamWorld, command: AppServerCommand) => {
+    const session = await AppServerSession.initialized(command);
+    try {
+      const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
+        model: o.model,
+        cwd: w.home.path,
+      });
+      o.before?.(w.backend);
+      await session.request('turn/start', {
+        threadId: thread.id,
+        input: [{ type: 'text', text: 'cut here', text_elements: [] }],
+      });
+      await session.nextNotification('turn/completed');
+      const methods = session.transcript
+        .filter((e) => e.from === 'server' && e.message.id === undefined)
+        .map((e) => e.message.method as string)
+        .filter((m) => m !== 'item/agentMessage/delta');
+      const errors = session.notifications<{ error: TurnError; willRetry: boolean }>('error');
+      const { turn } = session.notifications<{ turn: Record<string, unknown> }>('turn/completed')[0]!;
+      // Upstream also sends a warm-up request (`generate: false`) on a new thread; turns are the others.
+      const turnRequests = w.backend
+        .modelRequests()
+        .filter((b) => (b as { generate?: boolean }).generate !== false).length;
+      return {
+        methods: methods.slice(methods.indexOf('turn/started')),
+        errors: errors.map(({ error, willRetry }) => ({
+          willRetry,
+          keys: Object.keys(error).sort(),
+          message: error.message,
+          codexErrorInfo: error.codexErrorInfo,
+          additionalDetails: error.additionalDetails,
+        })),
+        turn: {
+          status: turn.status,
+          items: turn.items,
+          itemsView: turn.itemsView,
+          message: (turn.error as TurnError).message,
+        },
+        turnRequests,
+        failedStatuses: w.backend
+          .requests({ path: '/backend-api/codex/responses' })
+          .filter((r) => r.status >= 400)
+          .map((r) => r.status),
+      };
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+/**
+ * A run without what differs by design: upstream's and our words for a cause, and the rate limits of each failed
+ * attempt (upstream reports every attempt's; ours reports the turn's once).
+ */
+function comparable<
+  T extends {
+    methods: string[];
+    errors: Array<{ message: string; additionalDetails: string | null }>;
+    turn: { message: string };
+  },
+>(run: T): T {
+  return {
+    ...run,
+    methods: run.methods.filter((m) => m !== 'account/rateLimits/updated'),
+    errors: run.errors.map((e) => ({
+      ...e,
+      message: e.message.startsWith('Reconnecting... ') ? e.message : typeof e.message,
+      additionalDetails: typeof e.additionalDetails,
+    })),
+    turn: { ...run.turn, message: typeof run.turn.message },
+  };
+}
+
 describe.skipIf(!platform.supported)(
-  upstreamTitle(
-    'a turn whose response is cut short: codex-ts-app-server against upstream 0.169 `app-server`',
-  ),
+  upstreamTitle('turns that fail: codex-ts-app-server against upstream 0.169 `app-server`'),
   () => {
     it('response.incomplete fails the turn the same way: the same notifications in order, the same error, no retry', async (context) => {
-      const world = () =>
-        useWorld(context, {
-          backend: { tls: true },
-          config: { model: 'dev-echo' },
-          auth: async (backend) =>
-            chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' })),
-        });
-      const { upstream, ours } = await sideBySide(world, async (w, command) => {
-        const session = await AppServerSession.initialized(command);
-        try {
-          const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
-            model: INCOMPLETE_MODEL,
-            cwd: w.home.path,
-          });
-          await session.request('turn/start', {
-            threadId: thread.id,
-            input: [{ type: 'text', text: 'cut here', text_elements: [] }],
-          });
-          await session.nextNotification('turn/completed');
-          const methods = session.transcript
-            .filter((e) => e.from === 'server' && e.message.id === undefined)
-            .map((e) => e.message.method as string)
-            .filter((m) => m !== 'item/agentMessage/delta');
-          const errors = session.notifications<{ error: TurnError; willRetry: boolean }>('error');
-          const { turn } = session.notifications<{ turn: Record<string, unknown> }>('turn/completed')[0]!;
-          // Upstream also sends a warm-up request (`generate: false`) on a new thread; turns are the others.
-          const turnRequests = w.backend
-            .modelRequests()
-            .filter((b) => (b as { generate?: boolean }).generate !== false).length;
-          return {
-            methods: methods.slice(methods.indexOf('turn/started')),
-            errors: errors.map(({ error, willRetry }) => ({
-              willRetry,
-              message: error.message,
-              codexErrorInfo: error.codexErrorInfo,
-              additionalDetails: error.additionalDetails,
-            })),
-            turn: {
-              status: turn.status,
-              items: turn.items,
-              itemsView: turn.itemsView,
-              message: (turn.error as TurnError).message,
-            },
-            turnRequests,
-          };
-        } finally {
-          await session.close();
-        }
+      const { upstream, ours } = await failingTurn(context, {
+        config: { model: 'dev-echo' },
+        model: INCOMPLETE_MODEL,
       });
       expect(ours).toEqual(upstream);
       expect(ours.errors).toEqual([
         {
           willRetry: false,
+          keys: ['additionalDetails', 'codexErrorInfo', 'message', 'misalignment'],
           message: 'Incomplete response returned, reason: max_output_tokens',
           codexErrorInfo: 'other',
           additionalDetails: null,
         },
       ]);
       expect(ours.turnRequests).toBe(1);
+    });
+
+    // A provider of the config's (HTTP, as ours) with small budgets, so upstream's retries fit a test's time.
+    const budgets = { customProvider: true, retries: { request: 1, stream: 1 } } satisfies Config;
+
+    it('response.failed: each retry of the attempt is "Reconnecting... n/max" (stream disconnected, the cause), then the turn fails as `other`', async (context) => {
+      const { upstream, ours } = await failingTurn(context, { config: budgets, model: FAILING_MODEL });
+      expect(comparable(ours)).toEqual(comparable(upstream));
+      expect(ours.errors.map((e) => [e.willRetry, e.message, e.codexErrorInfo])).toEqual([
+        [true, 'Reconnecting... 1/1', { responseStreamDisconnected: { httpStatusCode: null } }],
+        [false, 'the response failed (server_error): the dev-fail model always fails', 'other'],
+      ]);
+      expect(ours.errors[0]!.additionalDetails).toContain('the dev-fail model always fails');
+      expect(ours.turnRequests).toBe(2);
+    });
+
+    it('500 throughout: requests resent unsaid, each attempt retried aloud, then `internalServerError`', async (context) => {
+      const { upstream, ours } = await failingTurn(context, {
+        config: budgets,
+        model: 'dev-echo',
+        before: (backend) =>
+          backend.injectFault({ path: '/backend-api/codex/responses', status: 500, count: 100 }),
+      });
+      expect(comparable(ours)).toEqual(comparable(upstream));
+      expect(ours.errors.map((e) => [e.willRetry, e.message, e.codexErrorInfo])).toEqual([
+        [true, 'Reconnecting... 1/1', { responseStreamDisconnected: { httpStatusCode: null } }],
+        [false, expect.any(String), 'internalServerError'],
+      ]);
+      // (1 + 1 request retry) × (1 + 1 stream retry).
+      expect(ours.failedStatuses).toEqual([500, 500, 500, 500]);
     });
   },
 );

@@ -18,6 +18,7 @@ export interface TurnError {
   readonly message: string;
   readonly codexErrorInfo?: unknown;
   readonly additionalDetails?: string | null;
+  readonly misalignment?: null;
 }
 
 /** An image's `detail` as the client asked for it (null: not given). */

@@ -1,5 +1,5 @@
 import { isAuthUnavailableError } from '@codex-ts/auth-provider';
-import { isModelProviderError } from '@codex-ts/model-provider';
+import { isModelProviderError, type ModelProviderError } from '@codex-ts/model-provider';
 import type { TurnError } from '../threads/thread-model.js';
 
 /** A failure as the wire's `TurnError` (`codexErrorInfo` from upstream's vocabulary). Never a secret. */
@@ -7,14 +7,10 @@ export function turnErrorOf(err: unknown): TurnError {
   if (isAuthUnavailableError(err)) {
     const reason = (err as { reason?: string }).reason ?? 'unavailable';
     const retryable = (err as { retryable?: boolean }).retryable ?? reason === 'agent_task_unavailable';
-    return {
-      message: err.message,
-      codexErrorInfo: 'unauthorized',
-      additionalDetails: `auth unavailable (${reason}); retryable: ${retryable}`,
-    };
+    return turnError(err.message, 'unauthorized', `auth unavailable (${reason}); retryable: ${retryable}`);
   }
   if (isModelProviderError(err)) {
-    const httpStatusCode = err.status ?? null;
+    const httpStatusCode = reportedStatus(err);
     const info = (() => {
       switch (err.code) {
         case 'unauthorized':
@@ -28,35 +24,47 @@ export function turnErrorOf(err: unknown): TurnError {
         case 'rate_limited':
           return 'rateLimitExceeded';
         case 'bad_request':
-          return 'badRequest';
-        case 'stream_disconnected':
-          return { responseStreamDisconnected: { httpStatusCode } };
+          return err.status === 400 ? 'badRequest' : { httpConnectionFailed: { httpStatusCode } };
         case 'unexpected_status':
-          return { responseStreamConnectionFailed: { httpStatusCode } };
+          return err.status === 500 ? 'internalServerError' : { httpConnectionFailed: { httpStatusCode } };
         default:
+          // A stream that broke or failed ends the turn as `other` in upstream 0.169 (its retries said more).
           return 'other';
       }
     })();
-    return {
-      message: err.message,
-      codexErrorInfo: info,
-      additionalDetails: err.requestId ? `request id ${err.requestId}` : null,
-    };
+    return turnError(err.message, info, err.requestId ? `request id ${err.requestId}` : null);
   }
-  return {
-    message: err instanceof Error ? err.message : String(err),
-    codexErrorInfo: 'other',
-    additionalDetails: null,
-  };
+  return turnError(err instanceof Error ? err.message : String(err), 'other', null);
 }
 
-/** The wire's `TurnError`. */
+/** The status upstream reports with an error: none for a 500 (its own `internalServerError`) or a stream's end. */
+function reportedStatus(err: ModelProviderError): number | null {
+  return err.status === undefined || err.status === 500 ? null : err.status;
+}
+
+/** The wire's `TurnError` (`misalignment` is for content blocks upstream's backend reports; never ours). */
 export function turnError(
   message: string,
   codexErrorInfo: unknown,
   additionalDetails: string | null,
 ): TurnError {
-  return { message, codexErrorInfo, additionalDetails };
+  return { message, codexErrorInfo, additionalDetails, misalignment: null };
+}
+
+/**
+ * The `error` (`willRetry: true`) of a retry that upstream reports: "Reconnecting... n/max", the status if any, and
+ * the cause in `additionalDetails`.
+ */
+export function reconnectingError(retry: {
+  attempt: number;
+  maxRetries: number;
+  error: ModelProviderError;
+}): TurnError {
+  return turnError(
+    `Reconnecting... ${retry.attempt}/${retry.maxRetries}`,
+    { responseStreamDisconnected: { httpStatusCode: reportedStatus(retry.error) } },
+    retry.error.message,
+  );
 }
 
 /** A response cut short (`response.incomplete`), in upstream's words. */

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
 import type { ThreadItem, Turn, TurnStatus, UsageBreakdown, UserInput } from '../threads/thread-model.js';
-import { incompleteTurnError, turnError, turnErrorOf } from './error-info.js';
+import { incompleteTurnError, reconnectingError, turnError, turnErrorOf } from './error-info.js';
 import {
   addUsage,
   messageText,
@@ -370,12 +370,10 @@ export class TurnRunner {
         for (const item of this.#attemptItems) this.#agentItems.splice(this.#agentItems.indexOf(item), 1);
         this.#attemptItems = [];
         this.#current = undefined;
-        this.#notify('error', {
-          error: { ...turnErrorOf(event.error), message: `Reconnecting... ${event.attempt}` },
-          willRetry: true,
-          threadId,
-          turnId,
-        });
+        // Upstream reports the retries of a whole attempt; a request resent within one goes unsaid.
+        if (event.budget === 'stream') {
+          this.#notify('error', { error: reconnectingError(event), willRetry: true, threadId, turnId });
+        }
         return;
       }
       default:
