@@ -4,6 +4,7 @@ import {
   type AuthorizationErrorReason,
   parseJsonRejectingDuplicateKeys,
 } from '@codex-ts/agent-identity';
+import { decodeZstd } from './body-encoding.js';
 
 /** An error that maps to one HTTP response: status, machine-readable code, human message. */
 export class HttpError extends Error {
@@ -25,16 +26,30 @@ export function authError(code: AuthorizationErrorReason, message: string, statu
 }
 
 /**
- * Reads the whole body, refusing more than `maxBytes` (413 `body_too_large`). On overflow the stream is left
- * paused rather than destroyed, so the 413 can still be written; the caller drains it after answering.
+ * Reads the whole body, refusing more than `maxBytes` (413 `body_too_large`), sent or decoded: `Content-Encoding`
+ * may be `zstd` (as upstream Codex sends its Responses requests), else 415. On overflow the stream is left paused
+ * rather than destroyed, so the 413 can still be written; the caller drains it after answering.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') {
-    return Promise.reject(
-      new HttpError(415, 'unsupported_content_encoding', `content-encoding ${encoding} is not supported`),
+  if (encoding && encoding !== 'identity' && encoding !== 'zstd') {
+    throw new HttpError(
+      415,
+      'unsupported_content_encoding',
+      `content-encoding ${encoding} is not supported (zstd is)`,
     );
   }
+  const sent = await readSent(req, maxBytes);
+  if (encoding !== 'zstd') return sent;
+  const decoded = decodeZstd(sent, maxBytes);
+  if (Buffer.isBuffer(decoded)) return decoded;
+  throw decoded.reason === 'too_large'
+    ? new HttpError(413, 'body_too_large', decoded.message)
+    : new HttpError(400, 'invalid_content_encoding', decoded.message);
+}
+
+/** The body's bytes as sent, at most `maxBytes`. */
+function readSent(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     return Promise.reject(new HttpError(413, 'body_too_large', `request body exceeds ${maxBytes} bytes`));

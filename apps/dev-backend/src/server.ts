@@ -130,6 +130,8 @@ export async function handleRequest(app: App, router: Router, req: IncomingMessa
   const url = parseTarget(req);
   const path = url ? normalizePath(url.pathname) : (req.url ?? '');
   const record = app.log.start(method, path, app.clock.now(), routing(req));
+  const encoding = header(req, 'content-encoding');
+  if (encoding) record.sentContentEncoding = encoding.slice(0, 40);
   const logged = !isDevPath(path);
   if (logged) res.once('close', () => app.log.finish(record, res.headersSent ? res.statusCode : 0));
   try {

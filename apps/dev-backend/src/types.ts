@@ -60,6 +60,8 @@ export interface DevRequestRecord {
   sentAccountId?: string;
   /** True when `X-OpenAI-Fedramp: true` was sent. */
   sentFedramp?: boolean;
+  /** The `Content-Encoding` the body was sent with (upstream compresses its HTTP turns with zstd), when given. */
+  sentContentEncoding?: string;
 }
 
 export interface DevFault {

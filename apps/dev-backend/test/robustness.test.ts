@@ -40,6 +40,14 @@ describe('bad input', () => {
           headers: { ...headers, 'content-type': 'application/json', 'content-encoding': 'zstd' },
           body: '{}',
         },
+        400,
+        'invalid_content_encoding',
+      ],
+      [
+        {
+          headers: { ...headers, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body: '{}',
+        },
         415,
         'unsupported_content_encoding',
       ],
@@ -92,6 +100,39 @@ describe('bad input', () => {
     expect(chunked.status).toBe(413);
     expect(JSON.parse(chunked.body).error.code).toBe('body_too_large');
     expect((await fetch(`${b.chatgptBaseUrl}/wham/usage`, { headers })).status).toBe(200);
+  });
+
+  it('reads zstd bodies as upstream sends them; one that would expand too far, or lies about its size, is a 413', async () => {
+    const b = await backend({ maxBodyBytes: 1024 * 1024 });
+    const url = `${b.chatgptBaseUrl}/codex/analytics-events/events`;
+    const post = async (body: Uint8Array) => {
+      const headers = {
+        authorization: await assertionHeader(b),
+        'content-type': 'application/json',
+        'content-encoding': 'zstd',
+      };
+      const res = await fetch(url, { method: 'POST', headers, body });
+      return [res.status, res.status === 202 ? 'accepted' : (await json(res)).error.code];
+    };
+    // `{"events": []}`, compressed by the zstd tool.
+    expect(await post(Buffer.from('KLUv/QRocQAAeyJldmVudHMiOiBbXX04cehz', 'base64'))).toEqual([
+      202,
+      'accepted',
+    ]);
+    // 2,000,000 zero bytes in 82 bytes: decoding stops past the 1 MiB cap.
+    const zeros = Buffer.from(
+      'KLUv/QRoTAAACAABAPz/ORACAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAACABAAAgAQAAIAEAADJAQADsl01w==',
+      'base64',
+    );
+    expect(await post(zeros)).toEqual([413, 'body_too_large']);
+    // 13 bytes declaring a 520 MB single-segment frame (the decoder would allocate it all): refused unread.
+    const declaresHuge = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0, 0, 0, 0x1f, 0x09, 0, 0, 0x41]);
+    expect(await post(declaresHuge)).toEqual([413, 'body_too_large']);
+    // A whole frame cut short.
+    expect(await post(Buffer.from('KLUv/QRocQAAeyJldmVudHMi', 'base64'))).toEqual([
+      400,
+      'invalid_content_encoding',
+    ]);
   });
 
   it('rejects invalid base64 in assertions, signatures and keys with reasons', async () => {

@@ -13,6 +13,7 @@ import {
   devRequest,
   platform,
   type UpstreamWorld,
+  upstreamAppServer,
   upstreamBinary,
   upstreamTitle,
   useWorld,
@@ -131,6 +132,38 @@ describe.skipIf(!platform.supported)(
         expect(await schema.validateTranscript(session.transcript)).toEqual([]);
       } finally {
         await rm(schemaDir, { recursive: true, force: true });
+      }
+    });
+
+    it('its HTTP fallback (websocket upgrade refused with 426) sends the turn zstd-compressed, which the dev backend reads', async (context) => {
+      const world = await useWorld(context, {
+        backend: { tls: true },
+        config: { model: 'dev-echo' },
+        auth: async (backend) =>
+          chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' })),
+      });
+      const path = '/backend-api/codex/responses';
+      world.backend.injectFault({ path, method: 'GET', status: 426, count: 100 });
+      const session = await AppServerSession.initialized(upstreamAppServer(world));
+      try {
+        const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
+          cwd: world.home.path,
+        });
+        await session.request('turn/start', {
+          threadId: thread.id,
+          input: [{ type: 'text', text: 'squeezed', text_elements: [] }],
+        });
+        const { turn } = await session.nextNotification<{ turn: { status: string; items: unknown[] } }>(
+          'turn/completed',
+        );
+        expect(turn).toMatchObject({ status: 'completed', items: [{ text: 'Echo: squeezed' }] });
+        expect(world.backend.modelRequests().map((b) => b.input.at(-1))).toMatchObject([
+          { role: 'user', content: [{ text: 'squeezed' }] },
+        ]);
+        const posted = world.backend.requests({ path, method: 'POST' });
+        expect(posted.map((r) => r.sentContentEncoding)).toEqual(['zstd']);
+      } finally {
+        await session.close();
       }
     });
 
