@@ -100,7 +100,7 @@ function comparable<
 }
 
 describe.skipIf(!platform.supported)(
-  upstreamTitle('turns that fail: codex-ts-app-server against upstream 0.169 `app-server`'),
+  upstreamTitle('turns that do not complete: codex-ts-app-server against upstream 0.169 `app-server`'),
   () => {
     it('response.incomplete fails the turn the same way: the same notifications in order, the same error, no retry', async (context) => {
       const { upstream, ours } = await failingTurn(context, {
@@ -118,6 +118,45 @@ describe.skipIf(!platform.supported)(
         },
       ]);
       expect(ours.turnRequests).toBe(1);
+    });
+
+    it('turn/interrupt while the request waits: the same notifications and the same interrupted turn/completed', async (context) => {
+      const world = () =>
+        useWorld(context, {
+          backend: { tls: true },
+          config: { model: 'dev-echo', customProvider: true },
+          auth: async (backend) =>
+            chatgptAuthJson(await backend.issueTokens({ email: 'dev@example.com', plan: 'plus' })),
+        });
+      const { upstream, ours } = await sideBySide(world, async (w, command) => {
+        const session = await AppServerSession.initialized(command);
+        try {
+          const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
+            cwd: w.home.path,
+          });
+          w.backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 60_000 });
+          const { turn } = await session.request<{ turn: { id: string } }>('turn/start', {
+            threadId: thread.id,
+            input: [{ type: 'text', text: 'stop', text_elements: [] }],
+          });
+          await session.nextNotification('turn/started');
+          const answer = await session.request('turn/interrupt', { threadId: thread.id, turnId: turn.id });
+          const done = await session.nextNotification<{ turn: Record<string, unknown> }>('turn/completed');
+          const methods = session.transcript
+            .filter((e) => e.from === 'server' && e.message.id === undefined)
+            .map((e) => e.message.method as string);
+          const { status, error, items, itemsView } = done.turn;
+          return {
+            answer,
+            methods: methods.slice(methods.indexOf('turn/started')),
+            turn: { status, error, items, itemsView },
+          };
+        } finally {
+          await session.close();
+        }
+      });
+      expect(ours).toEqual(upstream);
+      expect(ours.turn).toEqual({ status: 'interrupted', error: null, items: [], itemsView: 'notLoaded' });
     });
 
     // A provider of the config's (HTTP, as ours) with small budgets, so upstream's retries fit a test's time.

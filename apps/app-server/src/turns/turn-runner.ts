@@ -221,14 +221,15 @@ export class TurnRunner {
     this.#thread.activeTurn = undefined;
     this.#thread.status = { type: 'idle' };
     this.#notify('thread/status/changed', { threadId, status: this.#thread.status });
-    // As upstream: a failed turn's error goes out last before it, and its turn/completed carries no items.
+    // As upstream 0.169: a failed turn's error goes out last before it, and only a completed turn's turn/completed
+    // carries its items (a failed or interrupted one has none: `notLoaded`).
     if (status === 'failed') this.#notify('error', { error, willRetry: false, threadId, turnId });
     this.#notify('turn/completed', {
       threadId,
       turn:
-        status === 'failed'
-          ? wireTurn({ ...turn, items: [] }, 'notLoaded')
-          : wireTurn({ ...turn, items: this.#agentItems }, 'summary'),
+        status === 'completed'
+          ? wireTurn({ ...turn, items: this.#agentItems }, 'summary')
+          : wireTurn({ ...turn, items: [] }, 'notLoaded'),
     });
     // Once the client has heard: the stream ends (a request cut short is cancelled; a completed response's body is
     // read to its end in the background, so the connection is reused).
