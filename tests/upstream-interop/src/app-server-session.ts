@@ -116,6 +116,21 @@ export class AppServerSession {
     });
   }
 
+  /** `thread/start` in `cwd` (and any other params); the new thread's id. */
+  async startThread(cwd: string, params: Record<string, unknown> = {}): Promise<string> {
+    const { thread } = await this.request<{ thread: { id: string } }>('thread/start', { ...params, cwd });
+    return thread.id;
+  }
+
+  /** `turn/start` with one text input; the turn's id (waiting for `turn/completed` is the caller's). */
+  async startTurn(threadId: string, text: string): Promise<string> {
+    const { turn } = await this.request<{ turn: { id: string } }>('turn/start', {
+      threadId,
+      input: [{ type: 'text', text, text_elements: [] }],
+    });
+    return turn.id;
+  }
+
   notify(method: string, params?: unknown): void {
     const message: Record<string, unknown> = { method };
     if (params !== undefined) message.params = params;

@@ -146,13 +146,7 @@ describe.skipIf(!platform.supported)(
       world.backend.injectFault({ path, method: 'GET', status: 426, count: 100 });
       const session = await AppServerSession.initialized(upstreamAppServer(world));
       try {
-        const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
-          cwd: world.home.path,
-        });
-        await session.request('turn/start', {
-          threadId: thread.id,
-          input: [{ type: 'text', text: 'squeezed', text_elements: [] }],
-        });
+        await session.startTurn(await session.startThread(world.home.path), 'squeezed');
         const { turn } = await session.nextNotification<{ turn: { status: string; items: unknown[] } }>(
           'turn/completed',
         );

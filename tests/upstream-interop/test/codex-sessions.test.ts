@@ -15,23 +15,18 @@ describe.skipIf(!platform.supported)(
       const upstream = await AppServerSession.initialized(upstreamAppServer(w));
       const ours = await AppServerSession.initialized(oursAppServer(w));
       try {
-        const { thread } = await upstream.request<{ thread: { id: string } }>('thread/start', {
-          cwd: w.home.path,
-        });
-        await upstream.request('turn/start', {
-          threadId: thread.id,
-          input: [{ type: 'text', text: 'a thread of upstream’s', text_elements: [] }],
-        });
+        const threadId = await upstream.startThread(w.home.path);
+        await upstream.startTurn(threadId, 'a thread of upstream’s');
         await upstream.nextNotification('turn/completed');
         const own = await ours.request<{ thread: { id: string } }>('thread/start', { cwd: w.home.path });
 
         const listed = await ours.request<{ data: Array<{ id: string }> }>('thread/list', {});
         expect(listed.data.map((t) => t.id)).toEqual([own.thread.id]);
-        const refused = await ours.request('thread/read', { threadId: thread.id }).catch((e: unknown) => e);
+        const refused = await ours.request('thread/read', { threadId }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(AppServerRpcError);
         expect(refused).toMatchObject({
           code: -32600,
-          rpcMessage: `thread ${thread.id} was written by Codex 0.169.0: codex-ts replays only the threads it wrote`,
+          rpcMessage: `thread ${threadId} was written by Codex 0.169.0: codex-ts replays only the threads it wrote`,
         });
       } finally {
         await Promise.all([upstream.close(), ours.close()]);

@@ -29,15 +29,9 @@ function failingTurn(
   return sideBySide(world, async (w: UpstreamWorld, command: AppServerCommand) => {
     const session = await AppServerSession.initialized(command);
     try {
-      const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
-        model: o.model,
-        cwd: w.home.path,
-      });
+      const threadId = await session.startThread(w.home.path, { model: o.model });
       o.before?.(w.backend);
-      await session.request('turn/start', {
-        threadId: thread.id,
-        input: [{ type: 'text', text: 'cut here', text_elements: [] }],
-      });
+      await session.startTurn(threadId, 'cut here');
       await session.nextNotification('turn/completed');
       const methods = session.transcript
         .filter((e) => e.from === 'server' && e.message.id === undefined)
@@ -131,16 +125,15 @@ describe.skipIf(!platform.supported)(
       const { upstream, ours } = await sideBySide(world, async (w, command) => {
         const session = await AppServerSession.initialized(command);
         try {
-          const { thread } = await session.request<{ thread: { id: string } }>('thread/start', {
-            cwd: w.home.path,
-          });
+          const threadId = await session.startThread(w.home.path);
           w.backend.injectFault({ path: '/backend-api/codex/responses', delayMs: 60_000 });
-          const { turn } = await session.request<{ turn: { id: string } }>('turn/start', {
-            threadId: thread.id,
-            input: [{ type: 'text', text: 'stop', text_elements: [] }],
-          });
-          await session.nextNotification('turn/started');
-          const answer = await session.request('turn/interrupt', { threadId: thread.id, turnId: turn.id });
+          const turnId = await session.startTurn(threadId, 'stop');
+          // Once the user message is in (upstream may otherwise stop the turn before it reports it).
+          await session.nextNotification<{ item: { type: string } }>(
+            'item/completed',
+            (p) => p.item.type === 'userMessage',
+          );
+          const answer = await session.request('turn/interrupt', { threadId, turnId });
           const done = await session.nextNotification<{ turn: Record<string, unknown> }>('turn/completed');
           const methods = session.transcript
             .filter((e) => e.from === 'server' && e.message.id === undefined)

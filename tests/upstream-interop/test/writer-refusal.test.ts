@@ -20,21 +20,18 @@ async function refusal(w: UpstreamWorld, command: AppServerCommand) {
   const first = await AppServerSession.initialized(command);
   const second = await AppServerSession.initialized(command);
   try {
-    const { thread } = await first.request<{ thread: { id: string } }>('thread/start', { cwd: w.home.path });
-    await first.request('turn/start', {
-      threadId: thread.id,
-      input: [{ type: 'text', text: 'hold this thread', text_elements: [] }],
-    });
+    const threadId = await first.startThread(w.home.path);
+    await first.startTurn(threadId, 'hold this thread');
     await first.nextNotification('turn/completed');
-    const refused = await second.request('thread/resume', { threadId: thread.id }).catch((e: unknown) => e);
+    const refused = await second.request('thread/resume', { threadId }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppServerRpcError);
     await first.close();
     const resumed = await second.request<{ thread: { id: string } }>('thread/resume', {
-      threadId: thread.id,
+      threadId,
     });
-    expect(resumed.thread.id).toBe(thread.id);
+    expect(resumed.thread.id).toBe(threadId);
     const { code, rpcMessage } = refused as AppServerRpcError;
-    return { code, message: rpcMessage.replace(thread.id, '<thread>') };
+    return { code, message: rpcMessage.replace(threadId, '<thread>') };
   } finally {
     await Promise.all([first.close(), second.close()]);
   }
