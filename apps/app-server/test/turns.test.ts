@@ -291,6 +291,20 @@ describe('turn/start', () => {
     expect(done.params).toMatchObject({
       turn: { id: turn.id, status: 'interrupted', error: null, items: [], itemsView: 'notLoaded' },
     });
+    // The thread's next turn runs under a new abort signal, not the aborted one.
+    world.backend.clearFaults();
+    const next = await client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('after the interrupt'),
+    });
+    expect(
+      (await client.next('turn/completed', (p) => (p.turn as { id: string }).id === next.turn.id)).params,
+    ).toMatchObject({
+      turn: {
+        status: 'completed',
+        items: [{ type: 'agentMessage', text: 'Echo: after the interrupt' }],
+      },
+    });
   });
 
   it('flag on and the thread task cannot be registered: the turn fails with a typed retryable error, no model call', async () => {
