@@ -1,4 +1,9 @@
-import { BadRequestError, ModelProviderError, StreamDisconnectedError } from '@codex-ts/model-provider';
+import {
+  BadRequestError,
+  ModelProviderError,
+  ServerOverloadedError,
+  StreamDisconnectedError,
+} from '@codex-ts/model-provider';
 import { describe, expect, it } from 'vitest';
 import { reconnectingError, turnErrorOf } from '../src/turns/error-info.js';
 
@@ -12,11 +17,17 @@ describe('a failure as the wire TurnError, in upstream 0.169 vocabulary (as its 
   it.each([
     ['a 500', status('unexpected_status', 500), 'internalServerError'],
     ['a 502', status('unexpected_status', 502), { httpConnectionFailed: { httpStatusCode: 502 } }],
-    ['a 400', new BadRequestError('rejected with 400', { status: 400 }), 'badRequest'],
+    ['a 400', new BadRequestError('rejected with 400', { status: 400 }), 'other'],
+    ['a 415', status('unexpected_status', 415), { httpConnectionFailed: { httpStatusCode: 415 } }],
     [
-      'a 415',
-      new BadRequestError('rejected with 415', { status: 415 }),
-      { httpConnectionFailed: { httpStatusCode: 415 } },
+      'a 429',
+      new ModelProviderError('rate_limited', 'was rate limited (429)', { status: 429 }),
+      { responseTooManyFailedAttempts: { httpStatusCode: 429 } },
+    ],
+    [
+      'a 503 overloaded',
+      new ServerOverloadedError('the server is overloaded', { status: 503 }),
+      'serverOverloaded',
     ],
     ['a broken stream', new StreamDisconnectedError('the stream closed before response.completed'), 'other'],
     ['a failed response', new ModelProviderError('response_failed', 'the response failed'), 'other'],
@@ -39,6 +50,7 @@ describe('a failure as the wire TurnError, in upstream 0.169 vocabulary (as its 
 
   it.each([
     [status('unexpected_status', 502), 502],
+    [status('unexpected_status', 404), 404],
     [status('unexpected_status', 500), null],
     [new StreamDisconnectedError('idle timeout'), null],
   ])(

@@ -118,10 +118,10 @@ export class ContextWindowExceededError extends ModelProviderError {
   }
 }
 
-/** 503 `server_is_overloaded` / `slow_down` after the request retries. */
+/** 503 `server_is_overloaded` / `slow_down` after the request retries; the attempt is not retried (as upstream). */
 export class ServerOverloadedError extends ModelProviderError {
   constructor(message: string, details: ResponseDetails = {}) {
-    super('server_overloaded', message, { ...details, retryable: true });
+    super('server_overloaded', message, details);
     this.name = 'ServerOverloadedError';
   }
 }
@@ -134,7 +134,7 @@ export class StreamDisconnectedError extends ModelProviderError {
   }
 }
 
-/** 400 (or another 4xx the server explains): the request itself is wrong. Not retried. */
+/** 400: the request itself is wrong. Not retried. */
 export class BadRequestError extends ModelProviderError {
   constructor(message: string, details: ResponseDetails = {}) {
     super('bad_request', message, details);

@@ -42,10 +42,10 @@ export interface ModelSessionOptions {
 type Failure = { error: ModelProviderError; retryAfterMs: number | undefined; phase: 'request' | 'stream' };
 
 /**
- * The model turns of one thread. Each attempt asks the auth provider for headers afresh; 429/5xx/network
- * failures are retried up to `requestMaxRetries`, a stream that breaks, stalls or ends before
- * `response.completed` up to `streamMaxRetries`, with exponential backoff and jitter (or the server's
- * `Retry-After`). One turn at a time.
+ * The model turns of one thread. Each attempt asks the auth provider for headers afresh; a request that fails on the
+ * network or with a 5xx is resent up to `requestMaxRetries`, and an attempt that fails otherwise retryably (another
+ * unexpected status, a stream that breaks, stalls or ends before `response.completed`) is retried up to
+ * `streamMaxRetries`, with exponential backoff and jitter (or the server's `Retry-After`). One turn at a time.
  */
 export class ModelSession {
   readonly #o: ModelSessionOptions;
@@ -166,12 +166,13 @@ export class ModelSession {
           }
         }
         const { error, phase } = failure!;
-        if (!error.retryable) throw error;
         const { requestMaxRetries, streamMaxRetries } = this.#o.provider;
-        // Upstream's nesting: request retries inside each attempt; what they do not absorb retries the attempt.
-        const budget = phase === 'request' && retries.request < requestMaxRetries ? 'request' : 'stream';
+        // Upstream's nesting: a request that failed on the network or with a 5xx is resent within the attempt; what
+        // those retries do not absorb, and any other retryable failure, retries the attempt.
+        const resend = phase === 'request' && resendable(error) && retries.request < requestMaxRetries;
+        const budget = resend ? 'request' : 'stream';
         if (budget === 'stream') {
-          if (retries.stream >= streamMaxRetries) throw error;
+          if (!error.retryable || retries.stream >= streamMaxRetries) throw error;
           retries.request = 0;
         }
         const attempt = ++retries[budget];
@@ -259,6 +260,11 @@ export class ModelSession {
       this.#o.models.refreshIfNewEtag(metadata.modelsEtag).catch(() => {});
     }
   }
+}
+
+/** A failed request upstream resends within its attempt: no response (the network, a timeout) or a 5xx. */
+function resendable(error: ModelProviderError): boolean {
+  return error.status === undefined ? error.code === 'stream_disconnected' : error.status >= 500;
 }
 
 /** A session for one thread's model turns. */

@@ -30,8 +30,10 @@ interface ErrorBody {
 }
 
 /**
- * The typed error for a non-2xx response (or a websocket `error` frame with a status). `retryable` is true for
- * 429 (other than usage limits), 5xx and 408; the client retries those as configured.
+ * The typed error for a non-2xx response (or a websocket `error` frame with a status), classified as upstream 0.169
+ * does. Final (`retryable` false): 400 (a bad request, or the context window), 401 after its recovery, 429 (a usage
+ * limit or a rate limit) and 503 overloaded. Any other status is unexpected and `retryable`: the session retries the
+ * attempt. Which failures are first resent within an attempt (5xx, network) is the session's rule, not this one.
  */
 export function errorFromStatus(response: FailedResponse): ModelProviderError {
   const { status, headers } = response;
@@ -72,21 +74,28 @@ export function errorFromStatus(response: FailedResponse): ModelProviderError {
     return new ServerOverloadedError(`the server is overloaded (503 ${code})${suffix}`, details);
   }
   if (status === 429) {
-    return new ModelProviderError('rate_limited', `${response.target} was rate limited (429)${suffix}`, {
-      ...details,
-      retryable: true,
-    });
+    // Upstream 0.169 neither resends nor retries it: "exceeded retry limit, last status: 429".
+    return new ModelProviderError(
+      'rate_limited',
+      `${response.target} was rate limited (429)${suffix}`,
+      details,
+    );
   }
-  if (status === 400 || status === 404 || status === 413 || status === 415 || status === 422) {
+  if (status === 400) {
     return new BadRequestError(
       `${response.target} was rejected with ${status}${serverMessage ? `: ${serverMessage}` : code ? `: ${code}` : ''}${suffix}`,
       details,
     );
   }
-  return new ModelProviderError('unexpected_status', `${response.target} answered ${status}${suffix}`, {
-    ...details,
-    retryable: status >= 500 || status === 408,
-  });
+  const said = serverMessage ? `: ${serverMessage}` : code ? `: ${code}` : '';
+  return new ModelProviderError(
+    'unexpected_status',
+    `${response.target} answered ${status}${said}${suffix}`,
+    {
+      ...details,
+      retryable: true,
+    },
+  );
 }
 
 /** A header record (from a websocket error frame or an upgrade response) as a reader. */

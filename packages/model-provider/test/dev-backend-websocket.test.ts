@@ -113,7 +113,7 @@ describe('turns over the websocket against the dev backend', () => {
     expect(textOf(events)).toBe(ECHO);
     expect(session.transport).toBe('http');
     expect(warnings).toEqual([
-      `falling back to HTTP for the rest of the session: 2 websocket connects failed (last: GET ${new URL(dev.backend.chatgptBaseUrl).origin.replace('http', 'ws')}${RESPONSES_PATH} answered 502)`,
+      `falling back to HTTP for the rest of the session: 2 websocket connects failed (last: GET ${new URL(dev.backend.chatgptBaseUrl).origin.replace('http', 'ws')}${RESPONSES_PATH} answered 502: fault injected by the dev backend (status 502))`,
     ]);
     expect(responsesLog(dev.backend, 'GET').map((r) => r.status)).toEqual([502, 502]);
     expect(responsesLog(dev.backend, 'POST').map((r) => [r.status, r.authScheme])).toEqual([

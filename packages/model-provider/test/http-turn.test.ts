@@ -4,10 +4,13 @@ import { bearerAuthProvider } from '@codex-ts/auth-provider';
 import { recordingAuthProvider, startScriptedServer } from '@codex-ts/auth-provider/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  BadRequestError,
   createModelSession,
   type ModelEvent,
+  type ModelProviderError,
   type ModelProviderInfoInput,
   parseModelProviderInfo,
+  ServerOverloadedError,
   StreamDisconnectedError,
   UnauthorizedError,
   UsageLimitReachedError,
@@ -136,7 +139,7 @@ describe('a turn over HTTP', () => {
 
   it('honours Retry-After; request retries nest inside stream retries as upstream, then the last typed error', async () => {
     const server = await scripted([
-      { status: 429, headers: { 'retry-after-ms': '3', 'x-request-id': 'req_429' }, body: '{"error":{}}' },
+      { status: 502, headers: { 'retry-after-ms': '3', 'x-request-id': 'req_502' }, body: '{"error":{}}' },
     ]);
     const { session: turns } = session(server.url, { requestMaxRetries: 2, streamMaxRetries: 1 });
     const events: ModelEvent[] = [];
@@ -160,9 +163,70 @@ describe('a turn over HTTP', () => {
       'request 2/2 after 3 ms',
     ]);
     expect([(error as UnauthorizedError).code, (error as UnauthorizedError).requestId]).toEqual([
-      'rate_limited',
-      'req_429',
+      'unexpected_status',
+      'req_502',
     ]);
+  });
+
+  // Statuses as upstream 0.169 treats them (its app-server on the dev backend, side by side in the interop suite).
+  const failedTurn = async (
+    reply: { status: number; body: string; headers?: Record<string, string> },
+    budgets = { requestMaxRetries: 2, streamMaxRetries: 1 },
+  ) => {
+    const server = await scripted([{ headers: { 'retry-after-ms': '1' }, ...reply }]);
+    const { session: turns } = session(server.url, budgets);
+    const events: ModelEvent[] = [];
+    let error: unknown;
+    try {
+      for await (const e of turns.stream(HELLO)) events.push(e);
+    } catch (e) {
+      error = e;
+    }
+    const retries = events.map((e) => e.type === 'retry' && `${e.budget} ${e.attempt}/${e.maxRetries}`);
+    return { error: error as ModelProviderError, requests: server.seen.length, retries };
+  };
+
+  it('a 429 that is no usage limit is final: not resent, not retried', async () => {
+    const { error, requests, retries } = await failedTurn({ status: 429, body: '{"error":{}}' });
+    expect([error.code, error.status, error.retryable, requests, retries]).toEqual([
+      'rate_limited',
+      429,
+      false,
+      1,
+      [],
+    ]);
+  });
+
+  it.each([403, 404, 408, 413, 415, 422])('a %i retries the attempt, without resends', async (status) => {
+    const { error, requests, retries } = await failedTurn({
+      status,
+      body: '{"error":{"message":"no such thing"}}',
+    });
+    expect([error.code, error.status, requests, retries]).toEqual([
+      'unexpected_status',
+      status,
+      2,
+      ['stream 1/1'],
+    ]);
+    expect(error.message).toContain(`answered ${status}: no such thing`);
+  });
+
+  it('503 overloaded is resent, then final: the attempt is not retried', async () => {
+    const { error, requests, retries } = await failedTurn({
+      status: 503,
+      body: '{"error":{"code":"server_is_overloaded"}}',
+    });
+    expect(error).toBeInstanceOf(ServerOverloadedError);
+    expect([requests, retries]).toEqual([3, ['request 1/2', 'request 2/2']]);
+  });
+
+  it('a 400 is final', async () => {
+    const { error, requests, retries } = await failedTurn({
+      status: 400,
+      body: '{"error":{"message":"bad tool"}}',
+    });
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect([requests, retries]).toEqual([1, []]);
   });
 
   it('429 usage_limit_reached is its typed error at once, not retried', async () => {

@@ -181,5 +181,61 @@ describe.skipIf(!platform.supported)(
       // (1 + 1 request retry) × (1 + 1 stream retry).
       expect(ours.failedStatuses).toEqual([500, 500, 500, 500]);
     });
+
+    // Statuses as upstream 0.169 treats them: which are resent within an attempt, which retry the attempt, which end
+    // the turn at once, and the final `codexErrorInfo` of each.
+    it.for([
+      {
+        status: 404,
+        failed: [404, 404],
+        errors: [
+          [true, { responseStreamDisconnected: { httpStatusCode: 404 } }],
+          [false, { httpConnectionFailed: { httpStatusCode: 404 } }],
+        ],
+      },
+      {
+        status: 408,
+        failed: [408, 408],
+        errors: [
+          [true, { responseStreamDisconnected: { httpStatusCode: 408 } }],
+          [false, { httpConnectionFailed: { httpStatusCode: 408 } }],
+        ],
+      },
+      {
+        status: 429,
+        failed: [429],
+        errors: [[false, { responseTooManyFailedAttempts: { httpStatusCode: 429 } }]],
+      },
+      {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', message: 'bad thing', code: 'invalid_value' } },
+        failed: [400],
+        errors: [[false, 'other']],
+      },
+      {
+        status: 503,
+        body: { error: { code: 'server_is_overloaded', message: 'busy' } },
+        failed: [503, 503],
+        errors: [[false, 'serverOverloaded']],
+      },
+    ] as Array<{ status: number; body?: unknown; failed: number[]; errors: unknown[] }>)(
+      'a $status throughout: the same requests, retries and final error',
+      async ({ status, body, failed, errors }, context) => {
+        const { upstream, ours } = await failingTurn(context, {
+          config: budgets,
+          model: 'dev-echo',
+          before: (backend) =>
+            backend.injectFault({
+              path: '/backend-api/codex/responses',
+              status,
+              count: 100,
+              ...(body === undefined ? {} : { body }),
+            }),
+        });
+        expect(comparable(ours)).toEqual(comparable(upstream));
+        expect(ours.failedStatuses).toEqual(failed);
+        expect(ours.errors.map((e) => [e.willRetry, e.codexErrorInfo])).toEqual(errors);
+      },
+    );
   },
 );

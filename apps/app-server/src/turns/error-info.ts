@@ -22,9 +22,11 @@ export function turnErrorOf(err: unknown): TurnError {
         case 'server_overloaded':
           return 'serverOverloaded';
         case 'rate_limited':
-          return 'rateLimitExceeded';
+          // Upstream 0.169 does not retry a 429 and reports it as a retry limit reached at once.
+          return { responseTooManyFailedAttempts: { httpStatusCode } };
         case 'bad_request':
-          return err.status === 400 ? 'badRequest' : { httpConnectionFailed: { httpStatusCode } };
+          // Upstream 0.169 reports a 400 as `other` (its `badRequest` is not what it sends for one).
+          return 'other';
         case 'unexpected_status':
           return err.status === 500 ? 'internalServerError' : { httpConnectionFailed: { httpStatusCode } };
         default:
