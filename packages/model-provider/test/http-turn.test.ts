@@ -6,8 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   createModelSession,
-  type ModelEvent,
-  type ModelProviderError,
   type ModelProviderInfoInput,
   parseModelProviderInfo,
   ServerOverloadedError,
@@ -15,7 +13,7 @@ import {
   UnauthorizedError,
   UsageLimitReachedError,
 } from '../src/index.js';
-import { collect, HELLO, textOf, turnError } from './support/turns.js';
+import { collect, failedTurnEvents, HELLO, textOf, turnError } from './support/turns.js';
 
 const echo = readFileSync(new URL('./fixtures/echo.sse', import.meta.url), 'utf8');
 const SSE = { 'content-type': 'text/event-stream' };
@@ -142,13 +140,7 @@ describe('a turn over HTTP', () => {
       { status: 502, headers: { 'retry-after-ms': '3', 'x-request-id': 'req_502' }, body: '{"error":{}}' },
     ]);
     const { session: turns } = session(server.url, { requestMaxRetries: 2, streamMaxRetries: 1 });
-    const events: ModelEvent[] = [];
-    let error: unknown;
-    try {
-      for await (const e of turns.stream(HELLO)) events.push(e);
-    } catch (e) {
-      error = e;
-    }
+    const { events, error } = await failedTurnEvents(turns);
     // (1 + 2 request retries) for each of (1 + 1 stream retry) attempts.
     expect(server.seen).toHaveLength(6);
     expect(
@@ -162,10 +154,7 @@ describe('a turn over HTTP', () => {
       'request 1/2 after 3 ms',
       'request 2/2 after 3 ms',
     ]);
-    expect([(error as UnauthorizedError).code, (error as UnauthorizedError).requestId]).toEqual([
-      'unexpected_status',
-      'req_502',
-    ]);
+    expect([error.code, error.requestId]).toEqual(['unexpected_status', 'req_502']);
   });
 
   // Statuses as upstream 0.169 treats them (its app-server on the dev backend, side by side in the interop suite).
@@ -175,15 +164,9 @@ describe('a turn over HTTP', () => {
   ) => {
     const server = await scripted([{ headers: { 'retry-after-ms': '1' }, ...reply }]);
     const { session: turns } = session(server.url, budgets);
-    const events: ModelEvent[] = [];
-    let error: unknown;
-    try {
-      for await (const e of turns.stream(HELLO)) events.push(e);
-    } catch (e) {
-      error = e;
-    }
+    const { events, error } = await failedTurnEvents(turns);
     const retries = events.map((e) => e.type === 'retry' && `${e.budget} ${e.attempt}/${e.maxRetries}`);
-    return { error: error as ModelProviderError, requests: server.seen.length, retries };
+    return { error, requests: server.seen.length, retries };
   };
 
   it('a 429 that is no usage limit is final: not resent, not retried', async () => {

@@ -1,4 +1,4 @@
-import type { ModelEvent, ModelSession, TurnRequest } from '../../src/index.js';
+import type { ModelEvent, ModelProviderError, ModelSession, TurnRequest } from '../../src/index.js';
 
 export const HELLO: TurnRequest = {
   model: 'dev-echo',
@@ -24,6 +24,20 @@ export function textOf(events: readonly ModelEvent[]): string {
     .slice(lastRetry + 1)
     .map((e) => (e.type === 'output_text.delta' ? e.delta : ''))
     .join('');
+}
+
+/** The events of a turn that fails, and the error it rejects with. */
+export async function failedTurnEvents(
+  session: ModelSession,
+  request: TurnRequest = HELLO,
+): Promise<{ events: ModelEvent[]; error: ModelProviderError }> {
+  const events: ModelEvent[] = [];
+  try {
+    for await (const event of session.stream(request)) events.push(event);
+  } catch (error) {
+    return { events, error: error as ModelProviderError };
+  }
+  throw new Error('the turn did not fail');
 }
 
 /** The error a turn rejects with. */
