@@ -43,7 +43,10 @@ export function errorFromStatus(response: FailedResponse): ModelProviderError {
   const error = parseErrorBody(response.body);
   const code = typeof error?.code === 'string' ? error.code : undefined;
   const type = typeof error?.type === 'string' ? error.type : undefined;
-  const serverMessage = typeof error?.message === 'string' ? error.message : undefined;
+  // What the server said, kept in the message as the body is kept: without a credential the request sent.
+  const serverMessage =
+    typeof error?.message === 'string' ? safeBody(error.message, response.sentSecrets) : undefined;
+  const said = serverMessage ? `: ${serverMessage}` : code ? `: ${safeBody(code, response.sentSecrets)}` : '';
   const suffix = `${requestId ? ` (request id ${requestId})` : ''}`;
 
   if (status === 401) {
@@ -82,12 +85,8 @@ export function errorFromStatus(response: FailedResponse): ModelProviderError {
     );
   }
   if (status === 400) {
-    return new BadRequestError(
-      `${response.target} was rejected with ${status}${serverMessage ? `: ${serverMessage}` : code ? `: ${code}` : ''}${suffix}`,
-      details,
-    );
+    return new BadRequestError(`${response.target} was rejected with ${status}${said}${suffix}`, details);
   }
-  const said = serverMessage ? `: ${serverMessage}` : code ? `: ${code}` : '';
   return new ModelProviderError(
     'unexpected_status',
     `${response.target} answered ${status}${said}${suffix}`,

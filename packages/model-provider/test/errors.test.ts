@@ -29,6 +29,22 @@ function fail(
 }
 
 describe('errors from a status', () => {
+  it.each([400, 404])(
+    'a %i keeps what the server said in its message, without a credential the request sent',
+    (status) => {
+      const token = 'secret-access-token-123';
+      const error = fail(
+        status,
+        { error: { message: `token ${token} is not valid here; Bearer ${token}` } },
+        {},
+        [`Bearer ${token}`, token],
+      );
+      expect(error.message).toContain('is not valid here');
+      expect(error.message).not.toContain(token);
+      expect(error.body).not.toContain(token);
+    },
+  );
+
   it('401 keeps the x-openai-authorization-error reason and request id', () => {
     const error = fail(
       401,
