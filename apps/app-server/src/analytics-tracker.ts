@@ -2,6 +2,7 @@ import { type AnalyticsClient, createAnalyticsClient, type TurnCompletedFact } f
 import type { AuthManager } from '@codex-ts/login';
 import type { ClientConnection } from './connection.js';
 import type { AppLogger } from './logger.js';
+import type { UsageBreakdown } from './threads/thread-model.js';
 import { APP_SERVER_VERSION } from './version.js';
 
 /**
@@ -9,6 +10,17 @@ import { APP_SERVER_VERSION } from './version.js';
  * a POST, the events validated) rather than one per turn, and that work stays off the turns that follow.
  */
 export const ANALYTICS_SEND_DELAY_MS = 1_000;
+
+/** A turn's own token usage as its analytics fact counts it. */
+export function factTokens(usage: UsageBreakdown): NonNullable<TurnCompletedFact['tokens']> {
+  return {
+    input: usage.inputTokens,
+    cachedInput: usage.cachedInputTokens,
+    output: usage.outputTokens,
+    reasoningOutput: usage.reasoningOutputTokens,
+    total: usage.totalTokens,
+  };
+}
 
 /**
  * Analytics as upstream sends them (`codex_thread_initialized`, `codex_turn_event`), through @codex-ts/analytics

@@ -195,4 +195,62 @@ describe('a turn’s items, as upstream times and ids them', () => {
     for (const k of Object.keys(before)) expect(total![k]).toBe(before[k]! + last![k]!);
     expect(last!.totalTokens).toBeGreaterThan(0);
   });
+  it('the context window exceeded: the usage filled to the window before the error, and kept for a resumed thread', async () => {
+    const a = await server();
+    const { thread } = await a.client.result<{ thread: { id: string } }>('thread/start', {});
+    type Usage = { turnId: string; tokenUsage: Record<string, Record<string, number>> };
+    const first = await a.client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('one'),
+    });
+    const before = (await a.client.next('thread/tokenUsage/updated', (p) => p.turnId === first.turn.id))
+      .params as Usage;
+    await a.client.next('turn/completed', (p) => (p.turn as { id: string }).id === first.turn.id);
+    world.backend.injectFault({
+      path: '/backend-api/codex/responses',
+      status: 400,
+      body: { error: { code: 'context_length_exceeded', message: 'too long' } },
+    });
+    const from = a.client.raw.length;
+    const { turn } = await a.client.result<{ turn: { id: string } }>('turn/start', {
+      threadId: thread.id,
+      input: text('two'),
+    });
+    await a.client.next('turn/completed', (p) => (p.turn as { id: string }).id === turn.id);
+    const heard = a.client.raw.slice(from) as Array<{ method?: string; params?: unknown }>;
+    expect(
+      heard.map((m) => m.method ?? 'answer').filter((m) => m !== 'item/started' && m !== 'item/completed'),
+    ).toEqual([
+      'answer',
+      'thread/status/changed',
+      'turn/started',
+      'thread/tokenUsage/updated',
+      'thread/status/changed',
+      'error',
+      'turn/completed',
+    ]);
+    const window = 258_400;
+    const zero = {
+      cachedInputTokens: 0,
+      cacheWriteInputTokens: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      reasoningOutputTokens: 0,
+    };
+    const filled = {
+      threadId: thread.id,
+      turnId: turn.id,
+      tokenUsage: {
+        total: { ...zero, totalTokens: window },
+        last: { ...zero, totalTokens: window - before.tokenUsage.total!.totalTokens! },
+        modelContextWindow: window,
+      },
+    };
+    expect(heard.find((m) => m.method === 'thread/tokenUsage/updated')!.params).toEqual(filled);
+    await a.close();
+
+    const b = await world.server({ home: a.home });
+    await b.client.result('thread/resume', { threadId: thread.id });
+    expect((await b.client.next('thread/tokenUsage/updated')).params).toEqual(filled);
+  });
 });

@@ -14,10 +14,17 @@ interface TurnError {
 
 type Config = Omit<DevBackendConfigOptions, 'chatgptBaseUrl'>;
 
+type Counts = Record<string, number>;
+interface TokenUsage {
+  total: Counts;
+  last: Counts;
+  modelContextWindow: number | null;
+}
+
 /** Both app-servers, each on its own dev backend signed in with ChatGPT, run one turn on `model` that fails. */
 function failingTurn(
   context: Pick<TestContext, 'onTestFinished'>,
-  o: { config: Config; model: string; before?: (backend: DevBackend) => void },
+  o: { config: Config; model: string; before?: (backend: DevBackend) => void; afterATurn?: boolean },
 ) {
   const world = () =>
     useWorld(context, {
@@ -30,21 +37,30 @@ function failingTurn(
     const session = await AppServerSession.initialized(command);
     try {
       const threadId = await session.startThread(w.home.path, { model: o.model });
+      if (o.afterATurn) {
+        await session.startTurn(threadId, 'a turn that completes');
+        await session.nextNotification('turn/completed');
+      }
       o.before?.(w.backend);
-      await session.startTurn(threadId, 'cut here');
-      await session.nextNotification('turn/completed');
+      const turnId = await session.startTurn(threadId, 'cut here');
+      await session.nextNotification<{ turn: { id: string } }>('turn/completed', (p) => p.turn.id === turnId);
       const methods = session.transcript
         .filter((e) => e.from === 'server' && e.message.id === undefined)
         .map((e) => e.message.method as string)
         .filter((m) => m !== 'item/agentMessage/delta');
       const errors = session.notifications<{ error: TurnError; willRetry: boolean }>('error');
-      const { turn } = session.notifications<{ turn: Record<string, unknown> }>('turn/completed')[0]!;
+      const { turn } = session.notifications<{ turn: Record<string, unknown> }>('turn/completed').at(-1)!;
+      const usage = session
+        .notifications<{ turnId: string; tokenUsage: TokenUsage }>('thread/tokenUsage/updated')
+        .filter((n) => n.turnId === turnId)
+        .map((n) => n.tokenUsage);
       // Upstream also sends a warm-up request (`generate: false`) on a new thread; turns are the others.
       const turnRequests = w.backend
         .modelRequests()
         .filter((b) => (b as { generate?: boolean }).generate !== false).length;
       return {
-        methods: methods.slice(methods.indexOf('turn/started')),
+        methods: methods.slice(methods.lastIndexOf('turn/started')),
+        usage,
         errors: errors.map(({ error, willRetry }) => ({
           willRetry,
           keys: Object.keys(error).sort(),
@@ -71,19 +87,23 @@ function failingTurn(
 }
 
 /**
- * A run without what differs by design: upstream's and our words for a cause, and the rate limits of each failed
- * attempt (upstream reports every attempt's; ours reports the turn's once).
+ * A run without what differs by design: upstream's and our words for a cause, the rate limits of each failed attempt
+ * (upstream reports every attempt's; ours reports the turn's once), and the token counts.
  */
 function comparable<
   T extends {
     methods: string[];
     errors: Array<{ message: string; additionalDetails: string | null }>;
     turn: { message: string };
+    usage: TokenUsage[];
   },
 >(run: T): T {
+  const counts = (c: Counts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v]));
   return {
     ...run,
     methods: run.methods.filter((m) => m !== 'account/rateLimits/updated'),
+    // The counts differ by design (each side's own instructions); the window is the models list's.
+    usage: run.usage.map((u) => ({ ...u, total: counts(u.total), last: counts(u.last) })),
     errors: run.errors.map((e) => ({
       ...e,
       message: e.message.startsWith('Reconnecting... ') ? e.message : typeof e.message,
@@ -101,7 +121,10 @@ describe.skipIf(!platform.supported)(
         config: { model: 'dev-echo' },
         model: INCOMPLETE_MODEL,
       });
-      expect(ours).toEqual(upstream);
+      // The token counts differ by design, and so does the window of a model the models list does not name
+      // (upstream assumes one; codex-ts reports none).
+      const withoutUsage = <T extends { usage: unknown }>(run: T) => ({ ...run, usage: undefined });
+      expect(withoutUsage(ours)).toEqual(withoutUsage(upstream));
       expect(ours.errors).toEqual([
         {
           willRetry: false,
@@ -237,5 +260,73 @@ describe.skipIf(!platform.supported)(
         expect(ours.errors.map((e) => [e.willRetry, e.codexErrorInfo])).toEqual(errors);
       },
     );
+
+    it("the context window exceeded after a turn: the thread's usage filled to the window, then the error", async (context) => {
+      const { upstream, ours } = await failingTurn(context, {
+        config: budgets,
+        model: 'dev-echo',
+        afterATurn: true,
+        before: (backend) =>
+          backend.injectFault({
+            path: '/backend-api/codex/responses',
+            status: 400,
+            count: 100,
+            body: { error: { code: 'context_length_exceeded', message: 'too long' } },
+          }),
+      });
+      expect(comparable(ours)).toEqual(comparable(upstream));
+      expect(ours.methods).toEqual([
+        'turn/started',
+        'item/started',
+        'item/completed',
+        'thread/tokenUsage/updated',
+        'thread/status/changed',
+        'error',
+        'turn/completed',
+      ]);
+      const [filled] = ours.usage;
+      const window = filled!.modelContextWindow!;
+      expect(window).toBe(upstream.usage[0]!.modelContextWindow);
+      expect(filled!.total).toEqual(upstream.usage[0]!.total);
+      expect(filled!.total).toMatchObject({ totalTokens: window, inputTokens: 0, outputTokens: 0 });
+      expect(filled!.last.totalTokens).toBeGreaterThan(0);
+      expect(filled!.last.totalTokens).toBeLessThan(window);
+    });
+
+    it("a usage limit after a turn: the thread's usage again, then the error", async (context) => {
+      const { upstream, ours } = await failingTurn(context, {
+        config: budgets,
+        model: 'dev-echo',
+        afterATurn: true,
+        before: (backend) =>
+          backend.injectFault({
+            path: '/backend-api/codex/responses',
+            status: 429,
+            count: 100,
+            body: {
+              error: {
+                type: 'usage_limit_reached',
+                message: 'limit',
+                plan_type: 'plus',
+                resets_at: 1900000000,
+              },
+            },
+          }),
+      });
+      expect(comparable(ours)).toEqual(comparable(upstream));
+      expect(ours.methods).toEqual([
+        'turn/started',
+        'item/started',
+        'item/completed',
+        'thread/tokenUsage/updated',
+        'thread/status/changed',
+        'error',
+        'turn/completed',
+      ]);
+      // The usage again, as it stood after the first turn.
+      expect(ours.usage).toHaveLength(1);
+      expect(ours.usage[0]!.total.totalTokens).toBe(ours.usage[0]!.last.totalTokens);
+      expect(ours.errors.map((e) => e.codexErrorInfo)).toEqual(['usageLimitExceeded']);
+    });
   },
 );

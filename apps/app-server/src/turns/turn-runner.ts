@@ -1,9 +1,18 @@
 import type { ModelEvent, ResponseItem } from '@codex-ts/model-provider';
 import { v7 as uuidv7 } from 'uuid';
+import { factTokens } from '../analytics-tracker.js';
 import type { AppContext } from '../app-context.js';
 import type { LoadedThread } from '../threads/thread-manager.js';
-import type { ThreadItem, Turn, TurnStatus, UsageBreakdown, UserInput } from '../threads/thread-model.js';
+import type {
+  ThreadItem,
+  ThreadTokenUsage,
+  Turn,
+  TurnStatus,
+  UsageBreakdown,
+  UserInput,
+} from '../threads/thread-model.js';
 import { incompleteTurnError, reconnectingError, turnError, turnErrorOf } from './error-info.js';
+import { usageAfterFailure } from './failed-turn-usage.js';
 import {
   addUsage,
   messageText,
@@ -204,6 +213,7 @@ export class TurnRunner {
         status = 'failed';
         error = turnErrorOf(err);
         this.#app.logger.warn({ threadId, turnId, error: err }, 'turn failed');
+        this.#reportFailure(err, window instanceof Promise ? await window : window);
       }
     }
     const completedAt = nowSec();
@@ -259,17 +269,7 @@ export class TurnRunner {
       isFirstTurn,
       status,
       turnError: error,
-      ...(this.#lastUsage
-        ? {
-            tokens: {
-              input: this.#lastUsage.inputTokens,
-              cachedInput: this.#lastUsage.cachedInputTokens,
-              output: this.#lastUsage.outputTokens,
-              reasoningOutput: this.#lastUsage.reasoningOutputTokens,
-              total: this.#lastUsage.totalTokens,
-            },
-          }
-        : {}),
+      ...(this.#lastUsage ? { tokens: factTokens(this.#lastUsage) } : {}),
       durationMs: turn.durationMs,
       startedAt: this.#startedAt,
       completedAt,
@@ -284,6 +284,23 @@ export class TurnRunner {
    * while the turn waits for the model, not at its end.
    */
   #rateLimits: Record<string, unknown> | undefined;
+
+  /** A limit the turn failed on, as upstream reports it: the token usage, then (in the tail) the rate limits. */
+  #reportFailure(err: unknown, window: number | null): void {
+    const { usage, rateLimits } = usageAfterFailure(err, this.#thread.tokenUsage, this.#turnId, window);
+    if (rateLimits) this.#rateLimits = wireRateLimits(rateLimits);
+    if (usage?.turnId === this.#turnId) this.#thread.tokenUsage = usage; // persisted with the turn
+    if (usage) this.#notifyUsage(usage);
+  }
+
+  #notifyUsage({ total, last, modelContextWindow }: ThreadTokenUsage): void {
+    const tokenUsage = { total, last, modelContextWindow };
+    this.#notify('thread/tokenUsage/updated', {
+      threadId: this.#thread.id,
+      turnId: this.#turnId,
+      tokenUsage,
+    });
+  }
 
   /** `account/rateLimits/updated` to every client, once a turn: after its token usage, before it goes idle. */
   #reportRateLimits(): void {
@@ -355,13 +372,8 @@ export class TurnRunner {
           // Counted on from the thread's total, which a resumed thread restores from its rollout; persisted with
           // the turn.
           const total = addUsage(this.#thread.tokenUsage?.total ?? ZERO_USAGE, last);
-          const modelContextWindow = this.#contextWindow;
-          this.#thread.tokenUsage = { turnId, total, last, modelContextWindow };
-          this.#notify('thread/tokenUsage/updated', {
-            threadId,
-            turnId,
-            tokenUsage: { total, last, modelContextWindow },
-          });
+          this.#thread.tokenUsage = { turnId, total, last, modelContextWindow: this.#contextWindow };
+          this.#notifyUsage(this.#thread.tokenUsage);
         }
         this.#reportRateLimits();
         return;
