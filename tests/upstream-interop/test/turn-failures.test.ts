@@ -261,21 +261,20 @@ describe.skipIf(!platform.supported)(
       },
     );
 
-    it("the context window exceeded after a turn: the thread's usage filled to the window, then the error", async (context) => {
-      const { upstream, ours } = await failingTurn(context, {
+    /**
+     * A turn that completes, then one that fails on a limit (`status` with `body`): the same run both sides, in which
+     * the failed turn reports the thread's usage before it goes idle.
+     */
+    async function limitAfterATurn(context: TestContext, status: number, body: unknown) {
+      const runs = await failingTurn(context, {
         config: budgets,
         model: 'dev-echo',
         afterATurn: true,
         before: (backend) =>
-          backend.injectFault({
-            path: '/backend-api/codex/responses',
-            status: 400,
-            count: 100,
-            body: { error: { code: 'context_length_exceeded', message: 'too long' } },
-          }),
+          backend.injectFault({ path: '/backend-api/codex/responses', status, count: 100, body }),
       });
-      expect(comparable(ours)).toEqual(comparable(upstream));
-      expect(ours.methods).toEqual([
+      expect(comparable(runs.ours)).toEqual(comparable(runs.upstream));
+      expect(runs.ours.methods).toEqual([
         'turn/started',
         'item/started',
         'item/completed',
@@ -284,6 +283,13 @@ describe.skipIf(!platform.supported)(
         'error',
         'turn/completed',
       ]);
+      return runs;
+    }
+
+    it("the context window exceeded after a turn: the thread's usage filled to the window, then the error", async (context) => {
+      const { upstream, ours } = await limitAfterATurn(context, 400, {
+        error: { code: 'context_length_exceeded', message: 'too long' },
+      });
       const [filled] = ours.usage;
       const window = filled!.modelContextWindow!;
       expect(window).toBe(upstream.usage[0]!.modelContextWindow);
@@ -294,35 +300,9 @@ describe.skipIf(!platform.supported)(
     });
 
     it("a usage limit after a turn: the thread's usage again, then the error", async (context) => {
-      const { upstream, ours } = await failingTurn(context, {
-        config: budgets,
-        model: 'dev-echo',
-        afterATurn: true,
-        before: (backend) =>
-          backend.injectFault({
-            path: '/backend-api/codex/responses',
-            status: 429,
-            count: 100,
-            body: {
-              error: {
-                type: 'usage_limit_reached',
-                message: 'limit',
-                plan_type: 'plus',
-                resets_at: 1900000000,
-              },
-            },
-          }),
+      const { ours } = await limitAfterATurn(context, 429, {
+        error: { type: 'usage_limit_reached', message: 'limit', plan_type: 'plus', resets_at: 1900000000 },
       });
-      expect(comparable(ours)).toEqual(comparable(upstream));
-      expect(ours.methods).toEqual([
-        'turn/started',
-        'item/started',
-        'item/completed',
-        'thread/tokenUsage/updated',
-        'thread/status/changed',
-        'error',
-        'turn/completed',
-      ]);
       // The usage again, as it stood after the first turn.
       expect(ours.usage).toHaveLength(1);
       expect(ours.usage[0]!.total.totalTokens).toBe(ours.usage[0]!.last.totalTokens);
