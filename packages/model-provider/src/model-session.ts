@@ -244,12 +244,17 @@ export class ModelSession {
     };
   }
 
-  /** Counts a failed handshake; true when the session should now fall back to HTTP. */
+  /**
+   * Counts a failed handshake; true when the session should now fall back to HTTP: after `websocketFallbackAfter`
+   * connects that failed, or at once when the server answers 426 (it takes no websocket there; upstream 0.169 goes
+   * over HTTP at once).
+   */
   #handshakeFailed(error: ModelProviderError): boolean {
-    const connectFailure = error.code === 'stream_disconnected' || (error.status ?? 0) >= 500;
+    const refused = error.status === 426;
+    const connectFailure = refused || error.code === 'stream_disconnected' || (error.status ?? 0) >= 500;
     if (!connectFailure) return false;
     this.#failedHandshakes++;
-    if (this.#failedHandshakes < (this.#o.websocketFallbackAfter ?? 2)) return false;
+    if (!refused && this.#failedHandshakes < (this.#o.websocketFallbackAfter ?? 2)) return false;
     this.#websocket?.discard();
     this.#websocket = undefined;
     return true;

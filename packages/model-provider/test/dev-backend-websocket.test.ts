@@ -121,6 +121,21 @@ describe('turns over the websocket against the dev backend', () => {
     ]);
   });
 
+  it('an upgrade refused with 426 falls back to HTTP at once, as upstream', async () => {
+    const auth = await threadAuth();
+    dev.backend.injectFault({ path: RESPONSES_PATH, method: 'GET', status: 426, count: 5 });
+    const warnings: string[] = [];
+    const session = wsSession(auth, warnings);
+    const events = await collect(session);
+    expect(
+      events.filter((e) => e.type === 'retry' || e.type === 'transport_fallback').map((e) => e.type),
+    ).toEqual(['transport_fallback']);
+    expect(textOf(events)).toBe(ECHO);
+    expect(session.transport).toBe('http');
+    expect(warnings).toEqual([expect.stringContaining('1 websocket connects failed')]);
+    expect(responsesLog(dev.backend, 'GET').map((r) => r.status)).toEqual([426]);
+  });
+
   it('an error frame is a typed error (a bad request is not retried)', async () => {
     const auth = await threadAuth();
     const session = wsSession(auth);
