@@ -195,13 +195,27 @@ describe('the model context window', () => {
   const model = (extra: Record<string, unknown>) =>
     ({ slug: 'm', display_name: 'M', priority: 0, visibility: 'list', ...extra }) as never;
 
-  it('is the model’s share of its window (95% unless the model names one); null when unknown', () => {
+  it('is the model’s share of its window (95% unless the model names one); null when its entry names none', () => {
     expect(modelContextWindow([model({ context_window: 272_000 })], 'm')).toBe(258_400);
     expect(
       modelContextWindow([model({ context_window: 200_000, effective_context_window_percent: 90 })], 'm'),
     ).toBe(180_000);
     expect(modelContextWindow([model({ context_window: null })], 'm')).toBeNull();
-    expect(modelContextWindow([model({ context_window: 272_000 })], 'other')).toBeNull();
+  });
+
+  it('finds the model as upstream: the longest slug that prefixes it, then without one namespace; else 272,000', () => {
+    const list = [
+      model({ slug: 'gpt-5', context_window: 100_000 }),
+      model({ slug: 'gpt-5-codex', context_window: 200_000 }),
+    ];
+    expect(modelContextWindow(list, 'gpt-5-codex-latest')).toBe(190_000);
+    expect(modelContextWindow(list, 'gpt-5.1')).toBe(95_000);
+    expect(modelContextWindow(list, 'openai/gpt-5-codex')).toBe(190_000);
+    // More than one namespace, or one that is not a plain word, is not stripped.
+    expect(modelContextWindow(list, 'a/b/gpt-5')).toBe(258_400);
+    expect(modelContextWindow(list, 'x.y/gpt-5')).toBe(258_400);
+    // A model the list does not know: upstream's fallback metadata (272,000 at 95%).
+    expect(modelContextWindow(list, 'dev-incomplete')).toBe(258_400);
   });
 
   it('is looked up once: a turn waits only until it is known; a failed lookup is null', async () => {

@@ -86,6 +86,12 @@ function failingTurn(
   });
 }
 
+/** A run whose token counts are only their types: they differ by design (each side sends its own instructions). */
+function withoutCounts<T extends { usage: TokenUsage[] }>(run: T): T {
+  const types = (c: Counts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v])) as never;
+  return { ...run, usage: run.usage.map((u) => ({ ...u, total: types(u.total), last: types(u.last) })) };
+}
+
 /**
  * A run without what differs by design: upstream's and our words for a cause, the rate limits of each failed attempt
  * (upstream reports every attempt's; ours reports the turn's once), and the token counts.
@@ -98,12 +104,9 @@ function comparable<
     usage: TokenUsage[];
   },
 >(run: T): T {
-  const counts = (c: Counts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v]));
   return {
-    ...run,
+    ...withoutCounts(run),
     methods: run.methods.filter((m) => m !== 'account/rateLimits/updated'),
-    // The counts differ by design (each side's own instructions); the window is the models list's.
-    usage: run.usage.map((u) => ({ ...u, total: counts(u.total), last: counts(u.last) })),
     errors: run.errors.map((e) => ({
       ...e,
       message: e.message.startsWith('Reconnecting... ') ? e.message : typeof e.message,
@@ -121,10 +124,9 @@ describe.skipIf(!platform.supported)(
         config: { model: 'dev-echo' },
         model: INCOMPLETE_MODEL,
       });
-      // The token counts differ by design, and so does the window of a model the models list does not name
-      // (upstream assumes one; codex-ts reports none).
-      const withoutUsage = <T extends { usage: unknown }>(run: T) => ({ ...run, usage: undefined });
-      expect(withoutUsage(ours)).toEqual(withoutUsage(upstream));
+      // The model is not in the models list: both assume upstream's fallback window.
+      expect(withoutCounts(ours)).toEqual(withoutCounts(upstream));
+      expect(ours.usage.map((u) => u.modelContextWindow)).toEqual([258_400]);
       expect(ours.errors).toEqual([
         {
           willRetry: false,
