@@ -101,17 +101,24 @@ describe('turns over the websocket against the dev backend', () => {
     }
   });
 
-  it('after repeated connect failures the session falls back to HTTP and says so', async () => {
+  /** A turn whose websocket upgrades are answered `status`: what the session did, and the turn's text. */
+  async function refusedUpgrades(status: number) {
     const auth = await threadAuth();
-    dev.backend.injectFault({ path: RESPONSES_PATH, method: 'GET', status: 502, count: 5 });
+    dev.backend.injectFault({ path: RESPONSES_PATH, method: 'GET', status, count: 5 });
     const warnings: string[] = [];
     const session = wsSession(auth, warnings);
     const events = await collect(session);
-    expect(
-      events.filter((e) => e.type === 'retry' || e.type === 'transport_fallback').map((e) => e.type),
-    ).toEqual(['retry', 'transport_fallback']);
     expect(textOf(events)).toBe(ECHO);
-    expect(session.transport).toBe('http');
+    const did = events
+      .filter((e) => e.type === 'retry' || e.type === 'transport_fallback')
+      .map((e) => e.type);
+    return { did, transport: session.transport, warnings };
+  }
+
+  it('after repeated connect failures the session falls back to HTTP and says so', async () => {
+    const { did, transport, warnings } = await refusedUpgrades(502);
+    expect(did).toEqual(['retry', 'transport_fallback']);
+    expect(transport).toBe('http');
     expect(warnings).toEqual([
       `falling back to HTTP for the rest of the session: 2 websocket connects failed (last: GET ${new URL(dev.backend.chatgptBaseUrl).origin.replace('http', 'ws')}${RESPONSES_PATH} answered 502: fault injected by the dev backend (status 502))`,
     ]);
@@ -122,16 +129,9 @@ describe('turns over the websocket against the dev backend', () => {
   });
 
   it('an upgrade refused with 426 falls back to HTTP at once, as upstream', async () => {
-    const auth = await threadAuth();
-    dev.backend.injectFault({ path: RESPONSES_PATH, method: 'GET', status: 426, count: 5 });
-    const warnings: string[] = [];
-    const session = wsSession(auth, warnings);
-    const events = await collect(session);
-    expect(
-      events.filter((e) => e.type === 'retry' || e.type === 'transport_fallback').map((e) => e.type),
-    ).toEqual(['transport_fallback']);
-    expect(textOf(events)).toBe(ECHO);
-    expect(session.transport).toBe('http');
+    const { did, transport, warnings } = await refusedUpgrades(426);
+    expect(did).toEqual(['transport_fallback']);
+    expect(transport).toBe('http');
     expect(warnings).toEqual([expect.stringContaining('1 websocket connects failed')]);
     expect(responsesLog(dev.backend, 'GET').map((r) => r.status)).toEqual([426]);
   });
